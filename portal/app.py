@@ -1,0 +1,84 @@
+"""create_app(settings) -> Litestar: plugins, middleware, routers, error handlers."""
+
+from __future__ import annotations
+
+import logging
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import CacheControlHeader, State
+from litestar.di import Provide
+from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from portal.db import make_engine
+from portal.settings import Settings
+from portal.web import core
+from portal.web.templating import build_environment
+
+
+def route_handlers() -> list:
+    from portal.web.auth import LoginController, LogoutController
+    from portal.web.home import HealthController, HomeController
+
+    handlers: list = [LoginController, LogoutController, HomeController, HealthController]
+    # feature areas register themselves here as they are built
+    for module_name in ("assessments", "surveys", "ratings", "reports", "master"):
+        try:
+            module = __import__(f"portal.web.{module_name}", fromlist=["CONTROLLERS"])
+        except ModuleNotFoundError as exc:
+            if exc.name != f"portal.web.{module_name}":
+                raise
+            continue
+        handlers.extend(getattr(module, "CONTROLLERS", []))
+    return handlers
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    engine = make_engine(settings)
+    jinja_env = build_environment(settings.timezone, settings.locale)
+    csrf = CSRFConfig(
+        secret=settings.secret_key,
+        cookie_name="__Host-csrftoken" if settings.secure_cookies else "csrftoken",
+        cookie_secure=settings.secure_cookies,
+        cookie_httponly=True,
+        cookie_samesite="lax",
+        header_name="x-csrftoken",
+        exclude=["/static/"],
+    )
+    static = create_static_files_router(
+        path="/static",
+        directories=[core.STATIC_DIR],
+        name="static",
+        opt={"public": True},
+        cache_control=CacheControlHeader(max_age=31536000, public=True, immutable=True),
+    )
+    return Litestar(
+        route_handlers=[*route_handlers(), static],
+        dependencies={
+            "db": Provide(core.provide_db),
+            "settings": Provide(core.provide_settings, sync_to_thread=False),
+            "user": Provide(core.provide_user, sync_to_thread=False),
+        },
+        guards=[core.login_required],
+        middleware=[core.security_headers_middleware, core.auth_middleware],
+        csrf_config=csrf,
+        template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(jinja_env)),
+        plugins=[HTMXPlugin()],
+        exception_handlers={
+            NotAuthorizedException: core.not_authorized_handler,
+            PermissionDeniedException: core.permission_denied_handler,
+            NotFoundException: core.not_found_handler,
+            HTTPException: core.http_exception_handler,
+            Exception: core.internal_error_handler,
+        },
+        state=State({"engine": engine, "settings": settings}),
+        on_shutdown=[lambda: engine.dispose()],
+        debug=False,
+        openapi_config=None,
+    )

@@ -1,0 +1,136 @@
+"""The `portal` command: serve, db upgrade, demo, create-user."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from portal.settings import BASE_DIR, Settings, SettingsError
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def upgrade_database(settings: Settings, revision: str = "head") -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config(str(BASE_DIR / "alembic.ini"))
+    cfg.set_main_option("script_location", str(BASE_DIR / "migrations"))
+    cfg.attributes["database_url"] = settings.database_url
+    command.upgrade(cfg, revision)
+
+
+@click.group(help="Portal Kompetensi ASN: competency assessments, training surveys and impact for ASN.")
+def main() -> None:
+    pass
+
+
+@main.command(help="Serve the portal with uvicorn (HOST/PORT overridable; several --workers in production).")
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="HOST")
+@click.option("--port", default=8000, show_default=True, type=int, envvar="PORT")
+@click.option("--workers", default=1, show_default=True, type=int, help="Worker processes (use 2-4 per core on PostgreSQL).")
+@click.option("--reload", is_flag=True, help="Reload on code changes (development only).")
+@click.option("--proxy-headers/--no-proxy-headers", default=False, help="Trust X-Forwarded-* from the reverse proxy.")
+def serve(host: str, port: int, workers: int, reload: bool, proxy_headers: bool) -> None:
+    import uvicorn
+
+    _settings()  # fail fast on bad configuration (e.g. production without a secret key)
+    uvicorn.run(
+        "portal.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        proxy_headers=proxy_headers,
+        log_level="info",
+    )
+
+
+@main.group(help="Database commands.")
+def db() -> None:
+    pass
+
+
+@db.command("upgrade", help="Apply all Alembic migrations up to the newest (safe to run repeatedly).")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    settings = _settings()
+    if settings.is_sqlite:
+        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    upgrade_database(settings, revision)
+    click.echo("Basis data mutakhir (migrasi diterapkan).")
+
+
+@main.command(help="Load the demo data (a slice of Pemerintah Kota Tanjungpinang). Idempotent; refused in production.")
+@click.option("--if-empty", is_flag=True, help="Only seed when the database has no employees yet (used by `make run`).")
+def demo(if_empty: bool) -> None:
+    from portal.db import make_engine, session_scope
+    from portal.services import demo as demo_service
+
+    settings = _settings()
+    if settings.is_production:
+        raise click.ClickException("Data demo tidak boleh dimuat di lingkungan produksi (PORTAL_ENV=production).")
+    engine = make_engine(settings)
+    with session_scope(engine) as session:
+        if if_empty and demo_service.has_employees(session):
+            click.echo("Basis data sudah berisi data; data demo tidak dimuat ulang.")
+            return
+        report = demo_service.seed(session)
+    click.echo(report)
+
+
+@main.command("create-user", help="Create an account (or reset its password). Prompts for the password.")
+@click.option("--nip", required=True, help="18-digit NIP.")
+@click.option("--name", required=True, help="Full name with titles.")
+@click.option("--email", default=None)
+@click.option("--hr", "is_hr", is_flag=True, help="Grant the BKPSDM (HR) role.")
+@click.option("--admin", "is_admin", is_flag=True, help="Grant the administrator role.")
+@click.password_option(prompt="Kata sandi", confirmation_prompt="Ulangi kata sandi")
+def create_user(nip: str, name: str, email: str | None, is_hr: bool, is_admin: bool, password: str) -> None:
+    from sqlalchemy import select
+
+    from portal.db import make_engine, session_scope
+    from portal.models import Employee
+    from portal.security import hash_password, valid_nip_format
+
+    if not valid_nip_format(nip):
+        raise click.ClickException("NIP harus 18 digit angka.")
+    if len(password) < 10:
+        raise click.ClickException("Kata sandi minimal 10 karakter.")
+    engine = make_engine(_settings())
+    with session_scope(engine) as session:
+        employee = session.execute(select(Employee).where(Employee.nip == nip)).scalar_one_or_none()
+        if employee is None:
+            employee = Employee(nip=nip, name=name, email=email)
+            session.add(employee)
+            verb = "dibuat"
+        else:
+            verb = "diperbarui"
+        employee.password_hash = hash_password(password)
+        employee.is_hr = employee.is_hr or is_hr
+        employee.is_admin = employee.is_admin or is_admin
+    click.echo(f"Akun {nip} {verb}.")
+
+
+@main.group(help="Impact scores (Kirkpatrick L3).")
+def scores() -> None:
+    pass
+
+
+def run() -> None:  # pragma: no cover - console entry for `python -m portal.cli`
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+
+__all__ = ["main", "upgrade_database", "replace"]

@@ -1,0 +1,190 @@
+"""Accounts: login with throttling, database-backed sessions, the current user's roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from portal import security
+from portal.models import AuditEvent, Employee, LoginFailure, Position, Unit, UserSession, utcnow
+from portal.settings import Settings
+
+SESSION_TOUCH_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    id: int
+    nip: str
+    name: str
+    unit_name: str | None
+    position_name: str | None
+    is_hr: bool
+    is_admin: bool
+    is_supervisor: bool
+    session_key: str
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        roles = ["employee"]
+        if self.is_supervisor:
+            roles.append("supervisor")
+        if self.is_hr:
+            roles.append("hr")
+        if self.is_admin:
+            roles.append("admin")
+        return tuple(roles)
+
+    @property
+    def is_hr_or_admin(self) -> bool:
+        return self.is_hr or self.is_admin
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    ok: bool
+    employee_id: int | None = None
+    token: str | None = None
+    locked: bool = False
+
+
+def audit(session: Session, actor_id: int | None, action: str, target: str = "", detail: str = "") -> None:
+    session.add(AuditEvent(actor_id=actor_id, action=action, target=target, detail=detail[:4000]))
+
+
+def is_locked(session: Session, settings: Settings, nip: str, ip: str, now: datetime) -> bool:
+    """True while the NIP (or the client address) has too many recent failures."""
+    window_start = now - timedelta(minutes=settings.login_window_minutes)
+    lock_start = now - timedelta(minutes=settings.login_lock_minutes)
+    since = min(window_start, lock_start)
+    times = list(
+        session.execute(
+            select(LoginFailure.at)
+            .where(LoginFailure.nip == nip, LoginFailure.at >= since)
+            .order_by(LoginFailure.at.desc())
+            .limit(settings.login_max_failures)
+        ).scalars()
+    )
+    # locked when `max` failures fell within one window and the latest is within the lock period
+    if len(times) >= settings.login_max_failures:
+        newest = times[0]
+        kth = times[settings.login_max_failures - 1]
+        if newest - kth <= timedelta(minutes=settings.login_window_minutes) and newest >= lock_start:
+            return True
+    if ip:
+        ip_count = session.execute(
+            select(func.count()).select_from(LoginFailure).where(LoginFailure.ip == ip, LoginFailure.at >= window_start)
+        ).scalar_one()
+        if ip_count >= settings.ip_max_failures:
+            return True
+    return False
+
+
+def authenticate(session: Session, settings: Settings, nip: str, password: str, ip: str) -> LoginResult:
+    now = utcnow()
+    nip = nip.strip()[:40]
+    if is_locked(session, settings, nip, ip, now):
+        return LoginResult(ok=False, locked=True)
+    employee = session.execute(select(Employee).where(Employee.nip == nip)).scalar_one_or_none()
+    hash_ = employee.password_hash if employee is not None and employee.is_active else None
+    if not security.verify_password(hash_, password):
+        session.add(LoginFailure(nip=nip, ip=ip[:64], at=now))
+        session.commit()
+        return LoginResult(ok=False, locked=is_locked(session, settings, nip, ip, now))
+    assert employee is not None and employee.id is not None
+    if security.needs_rehash(employee.password_hash or ""):
+        employee.password_hash = security.hash_password(password)
+    # a success clears the NIP's failure history
+    session.execute(delete(LoginFailure).where(LoginFailure.nip == nip))
+    token = security.new_session_token()
+    session.add(UserSession(id=security.session_key(token), employee_id=employee.id, created_at=now, last_seen_at=now))
+    audit(session, employee.id, "login", f"employee:{employee.id}")
+    session.commit()
+    return LoginResult(ok=True, employee_id=employee.id, token=token)
+
+
+def end_session(session: Session, token: str | None) -> None:
+    if token:
+        session.execute(delete(UserSession).where(UserSession.id == security.session_key(token)))
+        session.commit()
+
+
+def load_user(session: Session, settings: Settings, token: str, now: datetime | None = None) -> CurrentUser | None:
+    """The logged-in user for a session cookie, or None when missing or expired (one query)."""
+    now = now or utcnow()
+    key = security.session_key(token)
+    report = aliased(Employee)
+    reports = select(report.id).where(report.supervisor_id == UserSession.employee_id, report.is_active.is_(True)).exists()
+    row = session.execute(
+        select(
+            UserSession.created_at,
+            UserSession.last_seen_at,
+            Employee.id,
+            Employee.nip,
+            Employee.name,
+            Employee.is_hr,
+            Employee.is_admin,
+            Employee.is_active,
+            Unit.name,
+            Position.name,
+            reports.label("is_supervisor"),
+        )
+        .join(Employee, Employee.id == UserSession.employee_id)
+        .outerjoin(Unit, Unit.id == Employee.unit_id)
+        .outerjoin(Position, Position.id == Employee.position_id)
+        .where(UserSession.id == key)
+    ).first()
+    if row is None:
+        return None
+    created_at, last_seen_at, emp_id, nip, name, is_hr, is_admin, is_active, unit_name, position_name, is_sup = row
+    idle = timedelta(minutes=settings.session_idle_minutes)
+    absolute = timedelta(hours=settings.session_absolute_hours)
+    if not is_active or now - last_seen_at > idle or now - created_at > absolute:
+        session.execute(delete(UserSession).where(UserSession.id == key))
+        session.commit()
+        return None
+    if (now - last_seen_at).total_seconds() > SESSION_TOUCH_SECONDS:
+        session.execute(update(UserSession).where(UserSession.id == key).values(last_seen_at=now))
+        session.commit()
+    return CurrentUser(
+        id=emp_id,
+        nip=nip,
+        name=name,
+        unit_name=unit_name,
+        position_name=position_name,
+        is_hr=bool(is_hr),
+        is_admin=bool(is_admin),
+        is_supervisor=bool(is_sup),
+        session_key=key,
+    )
+
+
+def set_flash(session: Session, session_key: str, message: str, kind: str = "success") -> None:
+    session.execute(update(UserSession).where(UserSession.id == session_key).values(flash=f"{kind}|{message}"))
+
+
+def pop_flash(session: Session, session_key: str) -> tuple[str, str] | None:
+    raw = session.execute(select(UserSession.flash).where(UserSession.id == session_key)).scalar_one_or_none()
+    if not raw:
+        return None
+    session.execute(update(UserSession).where(UserSession.id == session_key).values(flash=None))
+    session.commit()
+    kind, _, message = raw.partition("|")
+    return kind, message
+
+
+def purge_expired_sessions(session: Session, settings: Settings) -> int:
+    now = utcnow()
+    result = session.execute(
+        delete(UserSession).where(
+            (UserSession.last_seen_at < now - timedelta(minutes=settings.session_idle_minutes))
+            | (UserSession.created_at < now - timedelta(hours=settings.session_absolute_hours))
+        )
+    )
+    session.execute(delete(LoginFailure).where(LoginFailure.at < now - timedelta(days=1)))
+    session.commit()
+    return result.rowcount or 0

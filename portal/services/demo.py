@@ -1,0 +1,151 @@
+"""Demo data: a slice of Pemerintah Kota Tanjungpinang (content in portal/demo_content.py).
+
+`seed()` is idempotent: each part checks whether it was already loaded. Feature areas add their own
+demo parts as modules `portal.services.demo_<area>` with a `seed(session, today) -> str` function.
+"""
+
+from __future__ import annotations
+
+import importlib
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from portal import clock, demo_content as content
+from portal.models import (
+    Competency,
+    CompetencyLevel,
+    Employee,
+    Enrollment,
+    Position,
+    PositionStandard,
+    Training,
+    TrainingCompetency,
+    Unit,
+)
+from portal.security import hash_password
+
+DEMO_PASSWORD = "Demo-Portal-2026"
+DEMO_AREAS = ("assessments", "surveys", "ratings")
+
+
+def has_employees(session: Session) -> bool:
+    return bool(session.execute(select(func.count()).select_from(Employee)).scalar_one())
+
+
+def seed(session: Session, today: date | None = None) -> str:
+    today = today or clock.today()
+    lines = [seed_foundation(session, today)]
+    for area in DEMO_AREAS:
+        try:
+            module = importlib.import_module(f"portal.services.demo_{area}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"portal.services.demo_{area}":
+                raise
+            continue
+        session.flush()
+        lines.append(module.seed(session, today))
+    session.flush()
+    return "\n".join(line for line in lines if line)
+
+
+def seed_foundation(session: Session, today: date) -> str:
+    if session.execute(select(Unit.id).where(Unit.code == "PEMKOT")).scalar_one_or_none() is not None:
+        return "Data dasar demo sudah ada."
+    units: dict[str, Unit] = {}
+    for u in content.UNITS:  # parents come before children in the list
+        unit = Unit(code=u["code"], name=u["name"], parent_id=units[u["parent_code"]].id if u["parent_code"] else None)
+        session.add(unit)
+        session.flush()
+        units[u["code"]] = unit
+
+    competencies: dict[str, Competency] = {}
+    for c in content.COMPETENCIES:
+        comp = Competency(code=c["code"], name=c["name"], group_name=c["group"], description=c["description"])
+        session.add(comp)
+        session.flush()
+        competencies[c["code"]] = comp
+        for level, text in enumerate(c["levels"], start=1):
+            session.add(CompetencyLevel(competency_id=comp.id, level=level, description=text))
+
+    positions: dict[str, Position] = {}
+    common = [c for c in content.COMPETENCIES if c["group"] in ("manajerial", "sosial_kultural")]
+    for p in content.POSITIONS:
+        pos = Position(name=p["name"], position_class=p["position_class"], unit_id=units[p["unit_code"]].id)
+        session.add(pos)
+        session.flush()
+        positions[p["key"]] = pos
+        default_level = content.MANAGERIAL_DEFAULT_LEVEL[p["position_class"]]
+        for c in common:
+            session.add(PositionStandard(position_id=pos.id, competency_id=competencies[c["code"]].id, required_level=default_level))
+        for code, level in p["technical"]:
+            session.add(PositionStandard(position_id=pos.id, competency_id=competencies[code].id, required_level=level))
+
+    password_hash = hash_password(DEMO_PASSWORD)  # one hash shared by the demo accounts (demo only)
+    employees: dict[str, Employee] = {}
+    position_unit = {p["key"]: p["unit_code"] for p in content.POSITIONS}
+    for e in content.EMPLOYEES:
+        emp = Employee(
+            nip=e["nip"],
+            name=e["name"],
+            email=e["email"],
+            unit_id=units[position_unit[e["position_key"]]].id,
+            position_id=positions[e["position_key"]].id,
+            is_hr=e["is_hr"],
+            is_admin=e["is_admin"],
+            password_hash=password_hash,
+        )
+        session.add(emp)
+        employees[e["nip"]] = emp
+    session.flush()
+    for e in content.EMPLOYEES:
+        if e["supervisor_nip"]:
+            employees[e["nip"]].supervisor_id = employees[e["supervisor_nip"]].id
+    session.flush()
+
+    rng = random.Random(2026)
+    n_enrollments = 0
+    for t in content.TRAININGS:
+        starts_on = today + timedelta(days=t["start_offset_days"])
+        ends_on = starts_on + timedelta(days=max(t["duration_days"] - 1, 0))
+        training = Training(
+            code=t["code"],
+            title=t["title"],
+            kind=t["kind"],
+            mode=t["mode"],
+            provider=t["provider"],
+            description=t["description"],
+            starts_on=starts_on,
+            ends_on=ends_on,
+            jp=t["jp"],
+        )
+        session.add(training)
+        session.flush()
+        for code in t["competency_codes"]:
+            session.add(TrainingCompetency(training_id=training.id, competency_id=competencies[code].id))
+        eligible = [
+            e
+            for e in content.EMPLOYEES
+            if e["position_key"] in t["participants"] or position_unit[e["position_key"]] in t["participants"]
+        ]
+        finished = ends_on < today
+        for e in eligible:
+            absent = finished and rng.random() < 0.08 and e["nip"] not in content.DEMO_ACCOUNTS.values()
+            status = ("absent" if absent else "completed") if finished else "registered"
+            session.add(
+                Enrollment(
+                    training_id=training.id,
+                    employee_id=employees[e["nip"]].id,
+                    status=status,
+                    jp_credited=t["jp"] if status == "completed" else 0,
+                )
+            )
+            n_enrollments += 1
+    session.flush()
+    return (
+        f"Data dasar demo dimuat: {len(units)} unit, {len(positions)} jabatan, {len(competencies)} kompetensi, "
+        f"{len(employees)} pegawai, {len(content.TRAININGS)} pelatihan, {n_enrollments} peserta. "
+        f"Kata sandi semua akun demo: {DEMO_PASSWORD}"
+    )

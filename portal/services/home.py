@@ -1,0 +1,211 @@
+"""Data for each role's Beranda (home page). Every function runs a bounded number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from portal.models import (
+    Assessment,
+    AssessmentCycle,
+    Employee,
+    Enrollment,
+    Position,
+    SurveyInvitation,
+    Training,
+    Unit,
+)
+
+JP_TARGET = 20
+CREDITED_STATUSES = ("attended", "completed")
+
+
+@dataclass
+class Task:
+    label: str
+    href: str
+    due: date | None = None
+    kind: str = "info"
+
+
+@dataclass
+class HomeData:
+    jp_this_year: int = 0
+    jp_target: int = JP_TARGET
+    tasks: list[Task] = field(default_factory=list)
+    recent_trainings: list[dict] = field(default_factory=list)
+    reports: list[dict] = field(default_factory=list)
+    hr_counts: dict[str, int] | None = None
+
+    @property
+    def jp_percent(self) -> int:
+        return min(100, round(100 * self.jp_this_year / self.jp_target)) if self.jp_target else 100
+
+
+def open_cycle(session: Session, today: date) -> AssessmentCycle | None:
+    return session.execute(
+        select(AssessmentCycle)
+        .where(AssessmentCycle.status == "open", AssessmentCycle.opens_on <= today, AssessmentCycle.closes_on >= today)
+        .order_by(AssessmentCycle.opens_on.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def jp_for_year(session: Session, employee_id: int, year: int) -> int:
+    total = session.execute(
+        select(func.coalesce(func.sum(Enrollment.jp_credited), 0))
+        .join(Training, Training.id == Enrollment.training_id)
+        .where(
+            Enrollment.employee_id == employee_id,
+            Enrollment.status.in_(CREDITED_STATUSES),
+            Training.ends_on >= date(year, 1, 1),
+            Training.ends_on <= date(year, 12, 31),
+        )
+    ).scalar_one()
+    return int(total or 0)
+
+
+def employee_home(session: Session, employee_id: int, is_supervisor: bool, today: date) -> HomeData:
+    data = HomeData(jp_this_year=jp_for_year(session, employee_id, today.year))
+    cycle = open_cycle(session, today)
+    if cycle is not None:
+        status = session.execute(
+            select(Assessment.status).where(
+                Assessment.cycle_id == cycle.id, Assessment.subject_id == employee_id, Assessment.rater_role == "self"
+            )
+        ).scalar_one_or_none()
+        if status != "submitted":
+            label = "Lanjutkan penilaian kompetensi diri" if status == "draft" else "Isi penilaian kompetensi diri"
+            data.tasks.append(Task(f"{label} ({cycle.name})", "/penilaian", cycle.closes_on, "akpk"))
+    invitations = session.execute(
+        select(SurveyInvitation.id, SurveyInvitation.status, SurveyInvitation.closes_on, Training.title)
+        .join(Training, Training.id == SurveyInvitation.training_id)
+        .where(
+            SurveyInvitation.employee_id == employee_id,
+            SurveyInvitation.status.in_(("pending", "draft")),
+            SurveyInvitation.opens_on <= today,
+            SurveyInvitation.closes_on >= today,
+        )
+        .order_by(SurveyInvitation.closes_on)
+        .limit(20)
+    ).all()
+    for inv_id, status, closes_on, title in invitations:
+        verb = "Lanjutkan survei" if status == "draft" else "Isi survei"
+        data.tasks.append(Task(f"{verb}: {title}", f"/survei/{inv_id}", closes_on, "survey"))
+    if is_supervisor and cycle is not None:
+        sup = aliased(Assessment)
+        missing = session.execute(
+            select(func.count(Employee.id))
+            .outerjoin(
+                sup,
+                and_(sup.subject_id == Employee.id, sup.cycle_id == cycle.id, sup.rater_role == "supervisor"),
+            )
+            .where(Employee.supervisor_id == employee_id, Employee.is_active.is_(True))
+            .where((sup.id.is_(None)) | (sup.status != "submitted"))
+        ).scalar_one()
+        if missing:
+            data.tasks.append(
+                Task(f"Nilai kompetensi {missing} bawahan langsung ({cycle.name})", "/tim", cycle.closes_on, "akpk")
+            )
+    data.recent_trainings = [
+        dict(row._mapping)
+        for row in session.execute(
+            select(
+                Training.id,
+                Training.title,
+                Training.provider,
+                Training.starts_on,
+                Training.ends_on,
+                Training.jp,
+                Enrollment.status,
+                Enrollment.jp_credited,
+            )
+            .join(Enrollment, Enrollment.training_id == Training.id)
+            .where(Enrollment.employee_id == employee_id)
+            .order_by(Training.starts_on.desc())
+            .limit(5)
+        )
+    ]
+    if is_supervisor:
+        data.reports = direct_reports(session, employee_id, cycle.id if cycle else None)
+    return data
+
+
+def direct_reports(session: Session, supervisor_id: int, cycle_id: int | None) -> list[dict]:
+    """Direct reports with the status of their self-assessment and of the supervisor's assessment."""
+    self_a = aliased(Assessment)
+    sup_a = aliased(Assessment)
+    stmt = (
+        select(
+            Employee.id,
+            Employee.name,
+            Employee.nip,
+            Position.name.label("position"),
+            self_a.status.label("self_status"),
+            sup_a.status.label("supervisor_status"),
+        )
+        .outerjoin(Position, Position.id == Employee.position_id)
+        .outerjoin(
+            self_a,
+            and_(self_a.subject_id == Employee.id, self_a.cycle_id == cycle_id, self_a.rater_role == "self"),
+        )
+        .outerjoin(
+            sup_a,
+            and_(sup_a.subject_id == Employee.id, sup_a.cycle_id == cycle_id, sup_a.rater_role == "supervisor"),
+        )
+        .where(Employee.supervisor_id == supervisor_id, Employee.is_active.is_(True))
+        .order_by(Employee.name)
+    )
+    return [dict(row._mapping) for row in session.execute(stmt)]
+
+
+def hr_counts(session: Session, today: date) -> dict[str, int]:
+    row = session.execute(
+        select(
+            select(func.count()).select_from(Employee).where(Employee.is_active.is_(True)).scalar_subquery(),
+            select(func.count()).select_from(Unit).scalar_subquery(),
+            select(func.count()).select_from(Training).scalar_subquery(),
+            select(func.count())
+            .select_from(Training)
+            .where(Training.ends_on >= date(today.year, 1, 1), Training.starts_on <= date(today.year, 12, 31))
+            .scalar_subquery(),
+            select(func.count())
+            .select_from(AssessmentCycle)
+            .where(AssessmentCycle.status == "open")
+            .scalar_subquery(),
+            select(func.count())
+            .select_from(SurveyInvitation)
+            .where(SurveyInvitation.status != "submitted", SurveyInvitation.closes_on >= today)
+            .scalar_subquery(),
+        )
+    ).one()
+    keys = ("employees", "units", "trainings", "trainings_this_year", "open_cycles", "pending_surveys")
+    return dict(zip(keys, (int(v or 0) for v in row), strict=True))
+
+
+def jp_compliance_summary(session: Session, year: int) -> dict[str, int]:
+    """How many active employees reached the JP target in a year (used on HR's Beranda)."""
+    per_emp = (
+        select(Enrollment.employee_id, func.sum(Enrollment.jp_credited).label("jp"))
+        .join(Training, Training.id == Enrollment.training_id)
+        .where(
+            Enrollment.status.in_(CREDITED_STATUSES),
+            Training.ends_on >= date(year, 1, 1),
+            Training.ends_on <= date(year, 12, 31),
+        )
+        .group_by(Enrollment.employee_id)
+        .subquery()
+    )
+    row = session.execute(
+        select(
+            func.count(Employee.id),
+            func.coalesce(func.sum(case((per_emp.c.jp >= JP_TARGET, 1), else_=0)), 0),
+        )
+        .outerjoin(per_emp, per_emp.c.employee_id == Employee.id)
+        .where(Employee.is_active.is_(True))
+    ).one()
+    return {"employees": int(row[0]), "reached": int(row[1])}

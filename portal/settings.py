@@ -1,0 +1,105 @@
+"""One Settings object built from PORTAL_* environment variables, with dev defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
+
+
+class SettingsError(RuntimeError):
+    """Raised when the configuration cannot be used (e.g. production without a secret key)."""
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:  # pragma: no cover - defensive
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    environment: str = "development"  # development | production | test
+    database_url: str = f"sqlite:///{BASE_DIR / 'var' / 'portal.db'}"
+    secret_key: str = DEV_SECRET_KEY
+    timezone: str = "Asia/Jakarta"
+    locale: str = "id"
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 8
+    secure_cookies: bool = False
+    login_max_failures: int = 10
+    login_window_minutes: int = 15
+    login_lock_minutes: int = 15
+    ip_max_failures: int = 50
+    min_group_size: int = 5
+    survey_window_days: int = 14
+    application_window_days: int = 30
+    application_due_days: int = 90
+    db_echo: bool = False
+    trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        environment = env.get("PORTAL_ENV", "development").strip().lower()
+        if environment not in {"development", "production", "test"}:
+            raise SettingsError("PORTAL_ENV must be development, production or test")
+        secret = env.get("PORTAL_SECRET_KEY", "")
+        if environment == "production":
+            if not secret:
+                raise SettingsError(
+                    "PORTAL_SECRET_KEY is required when PORTAL_ENV=production "
+                    "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+                )
+            if secret == DEV_SECRET_KEY or len(secret) < 32:
+                raise SettingsError("PORTAL_SECRET_KEY must be a random string of at least 32 characters")
+        elif not secret:
+            secret = DEV_SECRET_KEY
+        defaults = cls()
+        proxies = tuple(p.strip() for p in env.get("PORTAL_TRUSTED_PROXIES", "").split(",") if p.strip())
+        return cls(
+            environment=environment,
+            database_url=env.get("PORTAL_DATABASE_URL") or defaults.database_url,
+            secret_key=secret,
+            timezone=env.get("PORTAL_TIMEZONE", defaults.timezone),
+            locale=env.get("PORTAL_LOCALE", defaults.locale),
+            session_idle_minutes=_int(env, "PORTAL_SESSION_IDLE_MINUTES", defaults.session_idle_minutes),
+            session_absolute_hours=_int(env, "PORTAL_SESSION_ABSOLUTE_HOURS", defaults.session_absolute_hours),
+            secure_cookies=_bool(env.get("PORTAL_SECURE_COOKIES"), environment == "production"),
+            login_max_failures=_int(env, "PORTAL_LOGIN_MAX_FAILURES", defaults.login_max_failures),
+            login_window_minutes=_int(env, "PORTAL_LOGIN_WINDOW_MINUTES", defaults.login_window_minutes),
+            login_lock_minutes=_int(env, "PORTAL_LOGIN_LOCK_MINUTES", defaults.login_lock_minutes),
+            ip_max_failures=_int(env, "PORTAL_IP_MAX_FAILURES", defaults.ip_max_failures),
+            min_group_size=_int(env, "PORTAL_MIN_GROUP_SIZE", defaults.min_group_size),
+            survey_window_days=_int(env, "PORTAL_SURVEY_WINDOW_DAYS", defaults.survey_window_days),
+            application_window_days=_int(env, "PORTAL_APPLICATION_WINDOW_DAYS", defaults.application_window_days),
+            application_due_days=_int(env, "PORTAL_APPLICATION_DUE_DAYS", defaults.application_due_days),
+            db_echo=_bool(env.get("PORTAL_DB_ECHO"), False),
+            trusted_proxies=proxies,
+        )
+
+
+def random_secret() -> str:
+    return secrets.token_urlsafe(48)

@@ -1,0 +1,302 @@
+"""Web plumbing shared by every controller: the database dependency, the auth middleware, guards,
+security headers, page rendering and error pages."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Generator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import anyio.to_thread
+from litestar import Request, Response
+from litestar.connection import ASGIConnection
+from litestar.datastructures import State
+from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.response import Redirect, Template
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from portal import security
+from portal.i18n import _
+from portal.services import accounts
+from portal.services.accounts import CurrentUser
+from portal.settings import Settings
+
+log = logging.getLogger("portal")
+
+STATIC_DIR = Path(__file__).resolve().parent.parent.parent / "static"
+
+
+def session_cookie_name(settings: Settings) -> str:
+    return "__Host-portal_session" if settings.secure_cookies else "portal_session"
+
+
+# --------------------------------------------------------------------------- dependencies
+
+
+def provide_db(state: State) -> Generator[Session, None, None]:
+    """A database session per request. Services commit explicitly; anything left open is rolled back."""
+    session = Session(state.engine, expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
+def provide_settings(state: State) -> Settings:
+    return state.settings
+
+
+def provide_user(request: Request) -> CurrentUser:
+    user = request.scope.get("user")
+    if user is None:
+        raise NotAuthorizedException()
+    return user
+
+
+# --------------------------------------------------------------------------- middleware
+
+
+def _cookie(scope: Scope, name: str) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == b"cookie":
+            for part in value.decode("latin-1").split(";"):
+                k, _, v = part.strip().partition("=")
+                if k == name:
+                    return v
+    return None
+
+
+def auth_middleware(app: ASGIApp) -> ASGIApp:
+    """Resolve the session cookie into `scope["user"]` (a CurrentUser or None)."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            scope["user"] = None
+            path = scope.get("path", "")
+            if not path.startswith("/static/"):
+                litestar_app = scope["litestar_app"]
+                settings: Settings = litestar_app.state.settings
+                token = _cookie(scope, session_cookie_name(settings))
+                if token:
+                    engine: Engine = litestar_app.state.engine
+
+                    def load() -> CurrentUser | None:
+                        with Session(engine, expire_on_commit=False) as session:
+                            return accounts.load_user(session, settings, token)
+
+                    scope["user"] = await anyio.to_thread.run_sync(load)
+                    scope["auth"] = token
+        await app(scope, receive, send)
+
+    return middleware
+
+
+def security_headers_middleware(app: ASGIApp) -> ASGIApp:
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        is_static = scope.get("path", "").startswith("/static/")
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                for name, value in security.SECURITY_HEADERS.items():
+                    if name.encode() not in present:
+                        headers.append((name.encode(), value.encode()))
+                if not is_static:
+                    headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        await app(scope, receive, send_wrapper)
+
+    return middleware
+
+
+# --------------------------------------------------------------------------- guards
+
+
+def login_required(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    if handler.opt.get("public"):
+        return
+    if connection.scope.get("user") is None:
+        raise NotAuthorizedException()
+
+
+def hr_required(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    user = connection.scope.get("user")
+    if user is None:
+        raise NotAuthorizedException()
+    if not user.is_hr_or_admin:
+        raise PermissionDeniedException(_("Halaman ini hanya untuk petugas BKPSDM."))
+
+
+def admin_required(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    user = connection.scope.get("user")
+    if user is None:
+        raise NotAuthorizedException()
+    if not user.is_admin:
+        raise PermissionDeniedException(_("Halaman ini hanya untuk administrator."))
+
+
+def supervisor_required(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    user = connection.scope.get("user")
+    if user is None:
+        raise NotAuthorizedException()
+    if not user.is_supervisor:
+        raise PermissionDeniedException(_("Halaman ini hanya untuk atasan yang memiliki bawahan langsung."))
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+@lru_cache(maxsize=64)
+def asset_version(file_path: str) -> str:
+    try:
+        return hashlib.sha256((STATIC_DIR / file_path).read_bytes()).hexdigest()[:10]
+    except OSError:
+        return "0"
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+NAV_ITEMS = (
+    # (path, label, role needed)
+    ("/", "Beranda", None),
+    ("/penilaian", "Penilaian Kompetensi", None),
+    ("/survei", "Survei Pelatihan", None),
+    ("/tim", "Tim Saya", "supervisor"),
+    ("/laporan", "Laporan", "hr"),
+    ("/data-master", "Data Master", "hr"),
+)
+
+
+def nav_for(user: CurrentUser | None, path: str) -> list[dict[str, Any]]:
+    if user is None:
+        return []
+    items = []
+    for href, label, role in NAV_ITEMS:
+        if role == "supervisor" and not user.is_supervisor:
+            continue
+        if role == "hr" and not user.is_hr_or_admin:
+            continue
+        current = path == href if href == "/" else (path == href or path.startswith(href + "/"))
+        items.append({"href": href, "label": _(label), "current": current})
+    return items
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    db: Session | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Template:
+    """Render a full page (or, for a fragment template, just the fragment).
+
+    Pops the one-shot flash message of the session when `db` is given."""
+    user: CurrentUser | None = request.scope.get("user")
+    ctx = dict(context or {})
+    ctx.setdefault("user", user)
+    ctx.setdefault("nav", nav_for(user, request.url.path))
+    if db is not None and user is not None and "flash" not in ctx:
+        ctx["flash"] = accounts.pop_flash(db, user.session_key)
+    ctx.setdefault("flash", None)
+    hdrs = {"vary": "HX-Request"}
+    hdrs.update(headers or {})
+    return Template(template_name=template, context=ctx, status_code=status_code, headers=hdrs)
+
+
+def flash(db: Session, user: CurrentUser, message: str, kind: str = "success") -> None:
+    accounts.set_flash(db, user.session_key, message, kind)
+    db.commit()
+
+
+def redirect(request: Request, url: str) -> Response:
+    """A redirect that also works for htmx requests (HX-Redirect)."""
+    if is_htmx(request):
+        return Response(content="", status_code=200, headers={"HX-Redirect": url})
+    return Redirect(path=url, status_code=303)
+
+
+def safe_next(url: str | None) -> str:
+    """Only same-site absolute paths are followed after login."""
+    if not url:
+        return "/"
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not url.startswith("/") or url.startswith("//") or "\\" in url:
+        return "/"
+    return url
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _error_page(request: Request, status: int, title: str, message: str) -> Response:
+    template = "partials/_error.html" if is_htmx(request) else "errors/error.html"
+    try:
+        return render(request, template, {"status": status, "title": title, "message": message}, status_code=status)
+    except Exception:  # noqa: BLE001 - never fail while reporting a failure
+        return Response(content=f"{status} {title}", status_code=status, media_type="text/plain")
+
+
+def not_authorized_handler(request: Request, _exc: Exception) -> Response:
+    path = request.url.path
+    if request.url.query:
+        path += "?" + request.url.query
+    if is_htmx(request):
+        path = request.headers.get("hx-current-url") or path
+        path = safe_next(urlsplit(path).path + (("?" + urlsplit(path).query) if urlsplit(path).query else ""))
+    target = "/login" if path in ("/", "") else f"/login?next={quote(path, safe='/')}"
+    if is_htmx(request):
+        return Response(content="", status_code=401, headers={"HX-Redirect": target})
+    return Redirect(path=target, status_code=303)
+
+
+def permission_denied_handler(request: Request, exc: PermissionDeniedException) -> Response:
+    detail = exc.detail or ""
+    if "CSRF" in detail:
+        message = _("Formulir ini sudah kedaluwarsa atau tidak sah. Muat ulang halaman, lalu coba lagi.")
+    elif detail and detail != "Forbidden":
+        message = detail
+    else:
+        message = _("Anda tidak memiliki akses ke halaman ini.")
+    return _error_page(request, 403, _("Akses ditolak"), message)
+
+
+def not_found_handler(request: Request, exc: NotFoundException) -> Response:
+    detail = exc.detail if exc.detail and exc.detail != "Not Found" else _("Halaman atau data yang Anda cari tidak ada.")
+    return _error_page(request, 404, _("Tidak ditemukan"), detail)
+
+
+def http_exception_handler(request: Request, exc: HTTPException) -> Response:
+    status = exc.status_code
+    if status == 405:
+        return _error_page(request, 405, _("Metode tidak diizinkan"), _("Permintaan ini tidak didukung."))
+    if 400 <= status < 500:
+        detail = exc.detail if exc.detail and not exc.detail.startswith(("Validation failed", "Bad Request")) else None
+        return _error_page(request, status, _("Permintaan tidak valid"), detail or _("Data yang dikirim tidak valid."))
+    log.exception("HTTP error %s", status, exc_info=exc)
+    return _error_page(request, status, _("Terjadi kesalahan"), _("Maaf, terjadi kesalahan pada server. Coba lagi sebentar lagi."))
+
+
+def internal_error_handler(request: Request, exc: Exception) -> Response:
+    log.exception("Unhandled error on %s", request.url.path, exc_info=exc)
+    return _error_page(
+        request, 500, _("Terjadi kesalahan"), _("Maaf, terjadi kesalahan pada server. Jawaban Anda yang sudah tersimpan tidak hilang.")
+    )

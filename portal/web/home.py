@@ -1,0 +1,39 @@
+"""Beranda (home) per role, and the health check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get
+from sqlmodel import Session
+
+from portal import clock
+from portal.db import ping
+from portal.services import home
+from portal.services.accounts import CurrentUser
+from portal.settings import Settings
+from portal.web.core import render
+
+
+class HomeController(Controller):
+    path = "/"
+
+    @get(sync_to_thread=True)
+    def index(self, request: Request, db: Session, user: CurrentUser, settings: Settings) -> Any:
+        today = clock.today(settings.timezone)
+        data = home.employee_home(db, user.id, user.is_supervisor, today)
+        hr = None
+        if user.is_hr_or_admin:
+            hr = home.hr_counts(db, today) | home.jp_compliance_summary(db, today.year)
+        return render(request, "home/index.html", {"data": data, "hr": hr, "today": today}, db=db)
+
+
+class HealthController(Controller):
+    path = "/healthz"
+    opt = {"public": True}
+
+    @get(sync_to_thread=True)
+    def health(self, request: Request) -> Response:
+        ok = ping(request.app.state.engine)
+        body = {"status": "ok" if ok else "error", "database": "ok" if ok else "unavailable"}
+        return Response(content=body, status_code=200 if ok else 503)

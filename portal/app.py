@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         opt={"public": True},
         cache_control=CacheControlHeader(max_age=31536000, public=True, immutable=True),
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[*route_handlers(), static],
         dependencies={
             "db": Provide(core.provide_db),
@@ -66,7 +66,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "user": Provide(core.provide_user, sync_to_thread=False),
         },
         guards=[core.login_required],
-        middleware=[core.security_headers_middleware, core.auth_middleware],
+        middleware=[core.auth_middleware],
         csrf_config=csrf,
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(jinja_env)),
         plugins=[HTMXPlugin()],
@@ -82,3 +82,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=False,
         openapi_config=None,
     )
+    # Security headers wrap the whole ASGI handler, so that responses produced before routing
+    # (404 for unknown paths, 405) carry them too.
+    app.asgi_handler = core.security_headers_middleware(app.asgi_handler)
+    return app

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from portal.i18n import _
 from portal.services import accounts
 from portal.settings import Settings
-from portal.web.core import is_htmx, redirect, render, safe_next, session_cookie_name
+from portal.web.core import DB, Config, User, is_htmx, redirect, render, safe_next, session_cookie_name
 
 GENERIC_LOGIN_ERROR = "NIP atau kata sandi salah."
 
@@ -32,8 +32,8 @@ class LoginController(Controller):
     def submit(
         self,
         request: Request,
-        db: Session,
-        settings: Settings,
+        db: DB,
+        settings: Config,
         data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Any:
         nip = (data.get("nip") or "").strip()
@@ -80,7 +80,7 @@ class LogoutController(Controller):
     opt = {"public": True}
 
     @post(sync_to_thread=True)
-    def logout(self, request: Request, db: Session, settings: Settings) -> Response:
+    def logout(self, request: Request, db: DB, settings: Config) -> Response:
         token = request.cookies.get(session_cookie_name(settings))
         user = request.scope.get("user")
         if user is not None:

@@ -15,6 +15,7 @@ import anyio.to_thread
 from litestar import Request, Response
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.response import Redirect, Template
@@ -29,6 +30,12 @@ from portal.services.accounts import CurrentUser
 from portal.settings import Settings
 
 log = logging.getLogger("portal")
+
+# Handler parameter types for the app-level dependencies (explicit, as Litestar 3 will require):
+#   def handler(self, request: Request, db: DB, user: User, settings: Config) -> ...
+DB = NamedDependency[Session]
+User = NamedDependency[CurrentUser]
+Config = NamedDependency[Settings]
 
 STATIC_DIR = Path(__file__).resolve().parent.parent.parent / "static"
 

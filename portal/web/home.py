@@ -12,14 +12,14 @@ from portal.db import ping
 from portal.services import home
 from portal.services.accounts import CurrentUser
 from portal.settings import Settings
-from portal.web.core import render
+from portal.web.core import DB, Config, User, render
 
 
 class HomeController(Controller):
     path = "/"
 
     @get(sync_to_thread=True)
-    def index(self, request: Request, db: Session, user: CurrentUser, settings: Settings) -> Any:
+    def index(self, request: Request, db: DB, user: User, settings: Config) -> Any:
         today = clock.today(settings.timezone)
         data = home.employee_home(db, user.id, user.is_supervisor, today)
         hr = None

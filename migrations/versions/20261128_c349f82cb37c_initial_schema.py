@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: f619ed4fc058
+Revision ID: c349f82cb37c
 Revises: 
-Create Date: 2026-11-28 01:32:29.383044
+Create Date: 2026-11-28 01:34:57.985503
 
 """
 from typing import Sequence, Union
@@ -13,7 +13,7 @@ import sqlmodel.sql.sqltypes
 
 
 # revision identifiers, used by Alembic.
-revision: str = 'f619ed4fc058'
+revision: str = 'c349f82cb37c'
 down_revision: Union[str, Sequence[str], None] = None
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None

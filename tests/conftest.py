@@ -1,0 +1,249 @@
+"""Fixtures: databases (SQLite file and real PostgreSQL), app, HTTP client, login helpers, live
+server and Chromium.
+
+Any test that takes `db_url` (directly or through `settings`, `app`, `client`, `db`) runs twice:
+once on a fresh SQLite file and once on a fresh PostgreSQL database, both copied from a template
+that was migrated to head and loaded with the demo data. `empty_db_url` gives a migrated database
+without data.
+
+PostgreSQL and Chromium are required: when missing the run fails, it never skips.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+
+from tests import rig
+
+DEMO = {
+    "employee": "199706112020122026",
+    "supervisor": "197905052006042006",
+    "hr": "198807142011012003",
+    "admin": "199208082019031004",
+}
+DEMO_PASSWORD = "Demo-Portal-2026"
+BACKENDS = ["sqlite", "postgresql"]
+_counter = itertools.count()
+
+
+# --------------------------------------------------------------------------- databases
+
+
+@pytest.fixture(scope="session")
+def work_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("portal")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[rig.PgServer]:
+    if rig.find_pg_bindir() is None:
+        pytest.fail("PostgreSQL server binaries not found: install Debian's `postgresql` package (.ci/run does)")
+    server = rig.start_postgres()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_templates(work_dir: Path) -> dict[str, Path]:
+    paths = {}
+    for name, demo in (("demo", True), ("empty", False)):
+        path = work_dir / f"template-{name}.db"
+        rig.build_database(f"sqlite:///{path}", demo=demo)
+        rig.sqlite_checkpoint(path)
+        paths[name] = path
+    return paths
+
+
+@pytest.fixture(scope="session")
+def pg_templates(pg_server: rig.PgServer) -> dict[str, str]:
+    names = {}
+    for name, demo in (("demo", True), ("empty", False)):
+        dbname = f"tpl_{name}"
+        rig.pg_admin(pg_server, f"CREATE DATABASE {dbname}")
+        rig.build_database(pg_server.url(dbname), demo=demo)
+        names[name] = dbname
+    return names
+
+
+def _fresh_database(request: pytest.FixtureRequest, backend: str, kind: str, work_dir: Path) -> Iterator[str]:
+    if backend == "sqlite":
+        templates = request.getfixturevalue("sqlite_templates")
+        path = work_dir / f"test-{next(_counter)}-{uuid.uuid4().hex[:6]}.db"
+        shutil.copyfile(templates[kind], path)
+        yield f"sqlite:///{path}"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    else:
+        server = request.getfixturevalue("pg_server")
+        templates = request.getfixturevalue("pg_templates")
+        dbname = f"test_{next(_counter)}_{uuid.uuid4().hex[:6]}"
+        rig.pg_admin(server, f"CREATE DATABASE {dbname} TEMPLATE {templates[kind]}")
+        yield server.url(dbname)
+        rig.pg_admin(server, f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def db_url(request: pytest.FixtureRequest, backend: str, work_dir: Path) -> Iterator[str]:
+    """A fresh database with the demo data, on SQLite and on PostgreSQL."""
+    yield from _fresh_database(request, backend, "demo", work_dir)
+
+
+@pytest.fixture
+def empty_db_url(request: pytest.FixtureRequest, backend: str, work_dir: Path) -> Iterator[str]:
+    """A fresh migrated database without any rows, on SQLite and on PostgreSQL."""
+    yield from _fresh_database(request, backend, "empty", work_dir)
+
+
+@pytest.fixture
+def settings(db_url: str):  # noqa: ANN201
+    return rig.test_settings(db_url)
+
+
+@pytest.fixture
+def app(settings):  # noqa: ANN001, ANN201
+    from portal.app import create_app
+
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app):  # noqa: ANN001, ANN201
+    from litestar.testing import TestClient
+
+    with TestClient(app, base_url="http://testserver.local") as c:
+        yield c
+
+
+@pytest.fixture
+def engine(app):  # noqa: ANN001, ANN201
+    return app.state.engine
+
+
+@pytest.fixture
+def db(engine) -> Iterator[Session]:  # noqa: ANN001
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+# --------------------------------------------------------------------------- HTTP helpers
+
+
+def csrf_token(client) -> str:  # noqa: ANN001
+    token = client.cookies.get("csrftoken")
+    if not token:
+        client.get("/login")
+        token = client.cookies.get("csrftoken")
+    assert token, "no CSRF cookie was set"
+    return token
+
+
+def login(client, nip: str, password: str = DEMO_PASSWORD) -> None:  # noqa: ANN001
+    """Log in through the real form; asserts success."""
+    token = csrf_token(client)
+    resp = client.post("/login", data={"nip": nip, "password": password, "_csrf_token": token}, follow_redirects=False)
+    assert resp.status_code == 303, f"login failed for {nip}: {resp.status_code} {resp.text[:300]}"
+
+
+def post(client, url: str, data: dict | None = None, *, htmx: bool = False, **kwargs):  # noqa: ANN001, ANN201
+    """POST with the CSRF token in the header, as htmx does (or as a form field when htmx=False)."""
+    headers = dict(kwargs.pop("headers", {}) or {})
+    token = csrf_token(client)
+    headers["x-csrftoken"] = token
+    if htmx:
+        headers["HX-Request"] = "true"
+    return client.post(url, data=data or {}, headers=headers, follow_redirects=False, **kwargs)
+
+
+@pytest.fixture
+def demo_nips() -> dict[str, str]:
+    return dict(DEMO)
+
+
+def text_of(html: str) -> str:
+    """Visible-ish text of an HTML page, whitespace collapsed (for content assertions)."""
+    without_tags = re.sub(r"<[^>]+>", " ", html)
+    return re.sub(r"\s+", " ", without_tags)
+
+
+# --------------------------------------------------------------------------- live server & browser
+
+
+@pytest.fixture(scope="session")
+def live_server(sqlite_templates: dict[str, Path], work_dir: Path) -> Iterator[rig.LiveServer]:
+    path = work_dir / "live.db"
+    shutil.copyfile(sqlite_templates["demo"], path)
+    server = rig.LiveServer(f"sqlite:///{path}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Chromium not found at /usr/bin/chromium: install Debian's `chromium` package (.ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+class PageProblems(list):
+    """Console errors, page errors and CSP violations seen by a page."""
+
+
+@pytest.fixture
+def page(browser, live_server):  # noqa: ANN001, ANN201
+    """A fresh browser context (phone-sized, 360 px wide) with console errors collected in
+    `page.problems`; the test fails at teardown if any were seen."""
+    context = browser.new_context(viewport={"width": 360, "height": 780}, base_url=live_server.url, locale="id-ID")
+    pg = context.new_page()
+    problems = PageProblems()
+    pg.on("console", lambda msg: problems.append(f"console.{msg.type}: {msg.text}") if msg.type == "error" else None)
+    pg.on("pageerror", lambda exc: problems.append(f"pageerror: {exc}"))
+    pg.problems = problems  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+    assert not problems, f"browser reported problems: {problems}"
+
+
+def browser_login(page, nip: str, password: str = DEMO_PASSWORD) -> None:  # noqa: ANN001
+    page.goto("/login")
+    page.fill("#nip", nip)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"^(?!.*/login).*$"))

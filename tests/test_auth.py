@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from portal.models import AuditEvent, LoginFailure, UserSession
+from portal.models import AuditEvent, LoginFailure, UserSession, utcnow
 from tests.conftest import DEMO, DEMO_PASSWORD, csrf_token, login, post, text_of
 
 PROTECTED_GET = ["/", "/penilaian", "/survei", "/tim", "/laporan", "/data-master"]
@@ -68,7 +68,7 @@ def test_lock_expires_after_lock_period(client, settings, db):
     for _ in range(settings.login_max_failures):
         client.post("/login", data={"nip": DEMO["employee"], "password": "salah", "_csrf_token": token})
     # move the failures back in time past the lock period
-    db.execute(update(LoginFailure).values(at=LoginFailure.at - timedelta(minutes=settings.login_lock_minutes + 1)))
+    db.execute(update(LoginFailure).values(at=utcnow() - timedelta(minutes=settings.login_lock_minutes + 1)))
     db.commit()
     login(client, DEMO["employee"])
 
@@ -91,7 +91,7 @@ def test_throttling_per_ip(app, settings):
 
 def test_session_id_is_rotated_at_login(client, settings):
     # an attacker plants a session cookie before the victim logs in (session fixation)
-    client.cookies.set("portal_session", "attacker-chosen-token")
+    client.cookies.set("portal_session", "attacker-chosen-token", domain="testserver.local")
     login(client, DEMO["employee"])
     new_token = client.cookies.get("portal_session")
     assert new_token and new_token != "attacker-chosen-token"
@@ -113,12 +113,12 @@ def test_session_is_stored_hashed_in_database(client, db):
 
 def test_idle_timeout_and_absolute_limit(client, db, settings):
     login(client, DEMO["employee"])
-    db.execute(update(UserSession).values(last_seen_at=UserSession.last_seen_at - timedelta(minutes=settings.session_idle_minutes + 1)))
+    db.execute(update(UserSession).values(last_seen_at=utcnow() - timedelta(minutes=settings.session_idle_minutes + 1)))
     db.commit()
     assert client.get("/", follow_redirects=False).status_code == 303
     login(client, DEMO["employee"])
     db.execute(
-        update(UserSession).values(created_at=UserSession.created_at - timedelta(hours=settings.session_absolute_hours, minutes=1))
+        update(UserSession).values(created_at=utcnow() - timedelta(hours=settings.session_absolute_hours, minutes=1))
     )
     db.commit()
     assert client.get("/", follow_redirects=False).status_code == 303

@@ -107,7 +107,9 @@ def seed_foundation(session: Session, today: date) -> str:
 
     rng = random.Random(2026)
     n_enrollments = 0
-    for t in content.TRAININGS:
+    per_employee: dict[str, int] = {}
+    # newest first, and at most 3 activities per person, so that JP totals look like a real year
+    for t in sorted(content.TRAININGS, key=lambda t: -t["start_offset_days"]):
         starts_on = today + timedelta(days=t["start_offset_days"])
         ends_on = starts_on + timedelta(days=max(t["duration_days"] - 1, 0))
         training = Training(
@@ -131,7 +133,14 @@ def seed_foundation(session: Session, today: date) -> str:
             if e["position_key"] in t["participants"] or position_unit[e["position_key"]] in t["participants"]
         ]
         finished = ends_on < today
+        always = set(content.DEMO_ACCOUNTS.values())
+        # not everyone eligible attends every activity: about 60 % do (the demo accounts always),
+        # so that JP compliance shows a realistic mix
+        eligible = [
+            e for e in eligible if (e["nip"] in always or rng.random() < 0.6) and per_employee.get(e["nip"], 0) < 3
+        ]
         for e in eligible:
+            per_employee[e["nip"]] = per_employee.get(e["nip"], 0) + 1
             absent = finished and rng.random() < 0.08 and e["nip"] not in content.DEMO_ACCOUNTS.values()
             status = ("absent" if absent else "completed") if finished else "registered"
             session.add(

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import anyio.to_thread
-from litestar import Request, Response
+from litestar import MediaType, Request, Response
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency
@@ -224,9 +224,9 @@ def render(
     if db is not None and user is not None and "flash" not in ctx:
         ctx["flash"] = accounts.pop_flash(db, user.session_key)
     ctx.setdefault("flash", None)
-    hdrs = {"vary": "HX-Request"}
+    hdrs = {"vary": "HX-Request, HX-Request-Type"}
     hdrs.update(headers or {})
-    return Template(template_name=template, context=ctx, status_code=status_code, headers=hdrs)
+    return Template(template_name=template, context=ctx, status_code=status_code, headers=hdrs, media_type=MediaType.HTML)
 
 
 def flash(db: Session, user: CurrentUser, message: str, kind: str = "success") -> None:

@@ -1,0 +1,135 @@
+"""Master data lists for HR (units, employees, competencies, trainings). Bounded queries, paginated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import ceil
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from portal.models import Competency, CompetencyLevel, Employee, Enrollment, Position, Training, Unit
+
+PAGE_SIZE = 25
+
+
+@dataclass
+class Page:
+    rows: list[dict]
+    page: int
+    pages: int
+    total: int
+
+
+def _paginate(session: Session, stmt, count_stmt, page: int, size: int = PAGE_SIZE) -> Page:  # noqa: ANN001
+    total = int(session.execute(count_stmt).scalar_one())
+    pages = max(1, ceil(total / size))
+    page = min(max(1, page), pages)
+    rows = [dict(r._mapping) for r in session.execute(stmt.limit(size).offset((page - 1) * size))]
+    return Page(rows=rows, page=page, pages=pages, total=total)
+
+
+def overview_counts(session: Session) -> dict[str, int]:
+    row = session.execute(
+        select(
+            select(func.count()).select_from(Unit).scalar_subquery(),
+            select(func.count()).select_from(Employee).scalar_subquery(),
+            select(func.count()).select_from(Competency).scalar_subquery(),
+            select(func.count()).select_from(Training).scalar_subquery(),
+            select(func.count()).select_from(Position).scalar_subquery(),
+        )
+    ).one()
+    return dict(zip(("units", "employees", "competencies", "trainings", "positions"), map(int, row), strict=True))
+
+
+def list_employees(session: Session, q: str = "", unit_id: int | None = None, page: int = 1) -> Page:
+    sup = aliased(Employee)
+    filters = []
+    if q:
+        like = f"%{q.strip().lower()}%"
+        filters.append(or_(func.lower(Employee.name).like(like), Employee.nip.like(f"%{q.strip()}%")))
+    if unit_id:
+        filters.append(Employee.unit_id == unit_id)
+    stmt = (
+        select(
+            Employee.id,
+            Employee.nip,
+            Employee.name,
+            Employee.is_active,
+            Employee.is_hr,
+            Employee.is_admin,
+            Unit.name.label("unit"),
+            Position.name.label("position"),
+            sup.name.label("supervisor"),
+        )
+        .outerjoin(Unit, Unit.id == Employee.unit_id)
+        .outerjoin(Position, Position.id == Employee.position_id)
+        .outerjoin(sup, sup.id == Employee.supervisor_id)
+        .where(*filters)
+        .order_by(Employee.name, Employee.id)
+    )
+    count = select(func.count()).select_from(Employee).where(*filters)
+    return _paginate(session, stmt, count, page)
+
+
+def list_units(session: Session) -> list[dict]:
+    parent = aliased(Unit)
+    counts = (
+        select(Employee.unit_id, func.count().label("n"))
+        .where(Employee.is_active.is_(True))
+        .group_by(Employee.unit_id)
+        .subquery()
+    )
+    stmt = (
+        select(Unit.id, Unit.code, Unit.name, parent.name.label("parent"), func.coalesce(counts.c.n, 0).label("employees"))
+        .outerjoin(parent, parent.id == Unit.parent_id)
+        .outerjoin(counts, counts.c.unit_id == Unit.id)
+        .order_by(Unit.code)
+    )
+    return [dict(r._mapping) for r in session.execute(stmt)]
+
+
+def list_competencies(session: Session) -> list[dict]:
+    comps = [dict(r._mapping) for r in session.execute(
+        select(Competency.id, Competency.code, Competency.name, Competency.group_name, Competency.description).order_by(
+            Competency.group_name, Competency.code
+        )
+    )]
+    levels: dict[int, list[tuple[int, str]]] = {}
+    for cid, level, desc in session.execute(
+        select(CompetencyLevel.competency_id, CompetencyLevel.level, CompetencyLevel.description).order_by(
+            CompetencyLevel.competency_id, CompetencyLevel.level
+        )
+    ):
+        levels.setdefault(cid, []).append((level, desc))
+    for c in comps:
+        c["levels"] = levels.get(c["id"], [])
+    return comps
+
+
+def list_trainings(session: Session, page: int = 1) -> Page:
+    participants = (
+        select(Enrollment.training_id, func.count().label("n")).group_by(Enrollment.training_id).subquery()
+    )
+    stmt = (
+        select(
+            Training.id,
+            Training.code,
+            Training.title,
+            Training.kind,
+            Training.mode,
+            Training.provider,
+            Training.starts_on,
+            Training.ends_on,
+            Training.jp,
+            func.coalesce(participants.c.n, 0).label("participants"),
+        )
+        .outerjoin(participants, participants.c.training_id == Training.id)
+        .order_by(Training.starts_on.desc(), Training.id)
+    )
+    return _paginate(session, stmt, select(func.count()).select_from(Training), page)
+
+
+def unit_options(session: Session) -> list[tuple[int, str]]:
+    return [(r[0], r[1]) for r in session.execute(select(Unit.id, Unit.name).order_by(Unit.name))]

@@ -183,6 +183,8 @@ class Questionnaire(SQLModel, table=True):
     previous_id: int | None = Field(default=None, foreign_key="questionnaire.id")
     anonymous: bool = Field(default=True)
     locked: bool = Field(default=False)
+    # bumped on every edit of the questionnaire or its questions: the key of the rendered-form cache
+    revision: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -309,8 +311,10 @@ class Answer(SQLModel, table=True):
 
 
 class TrainingSummary(SQLModel, table=True):
-    """Per training and question totals, kept current at submit time."""
+    """Per training and question totals, kept current at submit time. WITHOUT ROWID on SQLite so that
+    the order in which rows first appeared (i.e. the order of answers) is not kept."""
 
+    __table_args__ = ({"sqlite_with_rowid": False},)
     training_id: int = Field(foreign_key="training.id", primary_key=True)
     question_id: int = Field(foreign_key="question.id", primary_key=True)
     n: int = Field(default=0)
@@ -320,8 +324,10 @@ class TrainingSummary(SQLModel, table=True):
 
 
 class TrainingSummaryValue(SQLModel, table=True):
-    """Per training, question and answered value (e.g. '4', '10', an option index): a count."""
+    """Per training, question and answered value (e.g. '4', '10', an option index): a count.
+    WITHOUT ROWID on SQLite (see TrainingSummary)."""
 
+    __table_args__ = ({"sqlite_with_rowid": False},)
     training_id: int = Field(foreign_key="training.id", primary_key=True)
     question_id: int = Field(foreign_key="question.id", primary_key=True)
     value: str = Field(sa_column=Column(String(40), primary_key=True))

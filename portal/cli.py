@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -121,16 +119,8 @@ def create_user(nip: str, name: str, email: str | None, is_hr: bool, is_admin: b
     click.echo(f"Akun {nip} {verb}.")
 
 
-@main.group(help="Impact scores (Kirkpatrick L3).")
-def scores() -> None:
-    pass
-
-
-def run() -> None:  # pragma: no cover - console entry for `python -m portal.cli`
-    sys.exit(main())
 
 
 if __name__ == "__main__":  # pragma: no cover
     main()
 
-__all__ = ["main", "upgrade_database", "replace"]

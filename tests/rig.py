@@ -105,7 +105,6 @@ def build_database(url: str, *, demo: bool) -> None:
     """Migrate an empty database to head and optionally load the demo data."""
     from portal.cli import upgrade_database
     from portal.db import make_engine, session_scope
-    from portal.settings import Settings
 
     settings = test_settings(url)
     upgrade_database(settings)

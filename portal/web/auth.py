@@ -7,12 +7,10 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
-from sqlmodel import Session
 
 from portal.i18n import _
 from portal.services import accounts
-from portal.settings import Settings
-from portal.web.core import DB, Config, User, is_htmx, redirect, render, safe_next, session_cookie_name
+from portal.web.core import DB, Config, is_htmx, redirect, render, safe_next, session_cookie_name
 
 GENERIC_LOGIN_ERROR = "NIP atau kata sandi salah."
 

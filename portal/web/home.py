@@ -5,13 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get
-from sqlmodel import Session
 
 from portal import clock
 from portal.db import ping
 from portal.services import home
-from portal.services.accounts import CurrentUser
-from portal.settings import Settings
 from portal.web.core import DB, Config, User, render
 
 

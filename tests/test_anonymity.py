@@ -1,0 +1,218 @@
+"""Anonymity that holds in the database (SQLite and PostgreSQL).
+
+After an anonymous submission nothing in the database joins the employee to the answers: the tests
+inspect the schema generically (every table with a question/answer-like column, every foreign key,
+every time column), search the row graph from the employee outwards, and check the correlations the
+issue names: no time on either side, no sequential key, no insertion order (WITHOUT ROWID on SQLite,
+one shared xmin on PostgreSQL), no audit entry and no log line. A control case with an attributed
+questionnaire proves the search does find a link when there is one."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import deque
+
+from sqlalchemy import Date, DateTime, func, inspect, select, text
+from sqlmodel import SQLModel
+
+from portal import clock
+from portal.models import AuditEvent, SurveyInvitation, SurveyResponse
+from portal.services import surveys as svc
+from tests.conftest import DEMO, login, post
+from tests.test_surveys import PEERS, complete_answers, fill_all, make_survey, submit
+
+SECRET_TEXT = "Narasumber kurang siap, saya Putri dari loket dua"
+# Shared "dimension" tables: many people and many answers point at the same row, so a path through
+# them (e.g. employee -> enrollment -> training <- response) identifies nobody.
+HUBS = {"training", "questionnaire", "question", "unit", "position", "competency", "competencylevel", "assessmentcycle"}
+
+
+def _answer_like_tables() -> list:
+    """Every table holding answers or answer-derived values: a question_id column, or value columns."""
+    out = []
+    for table in SQLModel.metadata.sorted_tables:
+        names = {c.name for c in table.columns}
+        if "question_id" in names or any(n.startswith("value") for n in names):
+            out.append(table)
+    return out
+
+
+def _rows_reachable_from_employee(db, employee_id: int) -> set[tuple[str, tuple]]:
+    """Breadth-first search over actual rows along every foreign key, in both directions, starting at
+    the employee and never entering a hub table."""
+    tables = {t.name: t for t in SQLModel.metadata.sorted_tables}
+    edges = []  # (child table, child column, parent table, parent column)
+    for t in tables.values():
+        for fk in t.foreign_keys:
+            edges.append((t.name, fk.parent.name, fk.column.table.name, fk.column.name))
+    seen: set[tuple[str, tuple]] = set()
+    queue = deque([("employee", "id", employee_id)])
+    while queue:
+        tname, col, value = queue.popleft()
+        table = tables[tname]
+        rows = db.execute(select(table).where(table.c[col] == value)).mappings().all()
+        for row in rows:
+            key = (tname, tuple(row[c.name] for c in table.primary_key.columns))
+            if key in seen:
+                continue
+            seen.add(key)
+            for child, ccol, parent, pcol in edges:
+                if child == tname and row[ccol] is not None and parent not in HUBS:
+                    queue.append((parent, pcol, row[ccol]))
+                if parent == tname and child not in HUBS:
+                    queue.append((child, ccol, row[pcol]))
+    return seen
+
+
+def _submit_as(client, s: dict, nip: str, extra_text: str | None = None, *, do_login: bool = True) -> int:
+    inv = s["invitations"][nip]
+    if do_login:
+        login(client, nip)
+    fill_all(client, inv, s["structure"])
+    if extra_text:
+        q = [q for q in s["structure"].questions if q.kind == "text"][0]
+        assert post(client, f"/survei/{inv}/jawaban/{q.id}", {f"q{q.id}": extra_text}, htmx=True).status_code == 200
+    resp = submit(client, inv)
+    assert resp.status_code == 200 and "Terima kasih" in resp.text
+    return inv
+
+
+def test_no_row_links_the_employee_to_anonymous_answers(client, db, caplog):
+    s = make_survey(db, nips=(DEMO["employee"], *PEERS), code="ANON-1")
+    employee_id = s["employees"][DEMO["employee"]]
+    audit_before = None
+    with caplog.at_level(logging.DEBUG):
+        login(client, DEMO["employee"])
+        audit_before = db.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+        caplog.clear()
+        inv = _submit_as(client, s, DEMO["employee"], SECRET_TEXT, do_login=False)
+        submit_logs = [r.getMessage() for r in caplog.records]
+    db.expire_all()
+    response_ids = set(db.execute(select(SurveyResponse.id).where(SurveyResponse.training_id == s["training_id"])).scalars())
+    assert len(response_ids) == 1
+
+    # 1. the generic graph search from the employee never reaches a response, an answer or a summary
+    reachable = _rows_reachable_from_employee(db, employee_id)
+    reached_tables = {t for t, _ in reachable}
+    for table in _answer_like_tables():
+        if table.name in ("draftanswer",):
+            continue
+        for name, pk in reachable:
+            assert name != table.name or not set(pk) & response_ids, f"{table.name} row {pk} reachable from the employee"
+    assert "surveyresponse" not in reached_tables and "answer" not in reached_tables
+    from portal.models import SurveyDraft
+
+    assert db.execute(select(func.count()).select_from(SurveyDraft).where(SurveyDraft.invitation_id == inv)).scalar_one() == 0, "draft deleted"
+
+    # 2. every answer-like table: no column pointing at a person or an invitation holds a value for this training
+    for table in _answer_like_tables():
+        person_cols = [c for c in table.columns for fk in c.foreign_keys if fk.column.table.name in ("employee", "surveyinvitation", "surveydraft")]
+        if table.name == "draftanswer":  # drafts of other, unsubmitted invitations (the draft of this one is gone)
+            continue
+        for col in person_cols:
+            cnt = db.execute(select(func.count()).select_from(table).where(col.is_not(None))).scalar_one()
+            assert cnt == 0, f"{table.name}.{col.name} links answers to a person"
+    response_table = SurveyResponse.__table__
+    row = db.execute(select(response_table).where(response_table.c.training_id == s["training_id"])).mappings().one()
+    for c in response_table.columns:
+        fk_targets = {fk.column.table.name for fk in c.foreign_keys}
+        if fk_targets & {"employee", "surveyinvitation"}:
+            assert row[c.name] is None, c.name
+        if isinstance(c.type, (DateTime, Date)):
+            assert row[c.name] is None, f"the response records a time in {c.name}"
+
+    # 3. no time on the person side either: the invitation says "submitted", never when
+    inv_row = db.execute(select(SurveyInvitation.__table__).where(SurveyInvitation.id == inv)).mappings().one()
+    assert inv_row["status"] == "submitted"
+    for c in SurveyInvitation.__table__.columns:
+        if isinstance(c.type, DateTime):
+            assert inv_row[c.name] is None, f"surveyinvitation.{c.name} records when"
+
+    # 4. no time on the answer side: no datetime column in any answer-like table has a value for the training
+    for table in [*_answer_like_tables(), response_table]:
+        for c in table.columns:
+            if isinstance(c.type, DateTime) and "training_id" in table.c:
+                cnt = db.execute(
+                    select(func.count()).select_from(table).where(table.c.training_id == s["training_id"], c.is_not(None))
+                ).scalar_one()
+                assert cnt == 0, f"{table.name}.{c.name}"
+
+    # 5. no audit event and no log line for the anonymous submission
+    audit_after = db.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+    assert audit_after == audit_before
+    for line in submit_logs:
+        assert DEMO["employee"] not in line and "Putri" not in line and f"invitation:{inv}" not in line, line
+
+    # 6. the key is random, not a sequence
+    key = next(iter(response_ids))
+    assert re.fullmatch(r"[0-9a-f]{32}", key)
+    pk = list(response_table.primary_key.columns)
+    assert len(pk) == 1 and not pk[0].autoincrement is True and str(pk[0].type).startswith("VARCHAR")
+
+
+def test_control_attributed_questionnaire_is_found_by_the_same_search(client, db):
+    s = make_survey(db, nips=(DEMO["employee"],), anonymous=False, code="ATTR-1")
+    _submit_as(client, s, DEMO["employee"])
+    reachable = _rows_reachable_from_employee(db, s["employees"][DEMO["employee"]])
+    assert "surveyresponse" in {t for t, _ in reachable} and "answer" in {t for t, _ in reachable}
+
+
+def test_no_insertion_order_on_the_response_side(client, db, backend):
+    s = make_survey(db, nips=(DEMO["employee"], *PEERS), code="ANON-ORDER")
+    for nip in (DEMO["employee"], *PEERS):
+        _submit_as(client, s, nip)
+    keys = db.execute(select(SurveyResponse.id).where(SurveyResponse.training_id == s["training_id"])).scalars().all()
+    assert len(set(keys)) == 4 and all(re.fullmatch(r"[0-9a-f]{32}", k) for k in keys)
+    if backend == "sqlite":
+        # no rowid: rows are stored in random-key order, so file order says nothing about submission order
+        for name in ("surveyresponse", "answer", "trainingsummary", "trainingsummaryvalue"):
+            sql = db.execute(text("SELECT sql FROM sqlite_master WHERE type='table' AND name=:n"), {"n": name}).scalar_one()
+            assert "WITHOUT ROWID" in sql.upper(), name
+    else:
+        # every response-side row of the training carries the same transaction id (xmin), so xmin gives no order
+        t = s["training_id"]
+        for sql in (
+            "SELECT count(DISTINCT xmin::text) FROM surveyresponse WHERE training_id = :t",
+            "SELECT count(DISTINCT a.xmin::text) FROM answer a JOIN surveyresponse r ON r.id = a.response_id WHERE r.training_id = :t",
+            "SELECT count(DISTINCT xmin::text) FROM trainingsummary WHERE training_id = :t",
+            "SELECT count(DISTINCT xmin::text) FROM trainingsummaryvalue WHERE training_id = :t",
+        ):
+            assert db.execute(text(sql), {"t": t}).scalar_one() == 1, sql
+
+
+def test_employee_cannot_see_submitted_answers_back(client, db):
+    s = make_survey(db, nips=(DEMO["employee"],), code="ANON-SEE")
+    inv = _submit_as(client, s, DEMO["employee"], SECRET_TEXT)
+    pages = [
+        client.get("/survei"),
+        client.get(f"/survei/{inv}"),
+        submit(client, inv),
+        post(client, f"/survei/{inv}/kirim", complete_answers(s["structure"])),
+        post(client, f"/survei/{inv}/jawaban/{s['structure'].questions[0].id}", {}, htmx=True),
+        client.get("/"),
+    ]
+    for resp in pages:
+        assert SECRET_TEXT not in resp.text
+        assert " checked" not in resp.text, "no answer is shown back"
+    receipt = pages[1].text
+    assert "Terima kasih" in receipt and "tidak dapat ditampilkan kembali" in receipt
+    # the reference number derives from the invitation, not the response key
+    code = svc.receipt_code(client.app.state.settings.secret_key, inv)
+    assert code in receipt
+    key = db.execute(select(SurveyResponse.id).where(SurveyResponse.training_id == s["training_id"])).scalar_one()
+    assert key not in receipt and key[:8] not in code.replace("-", "").lower()
+
+
+def test_demo_responses_are_anonymous(db):
+    assert db.execute(select(func.count()).select_from(SurveyResponse)).scalar_one() > 0
+    assert db.execute(
+        select(func.count()).select_from(SurveyResponse).where(
+            (SurveyResponse.respondent_id.is_not(None)) | (SurveyResponse.invitation_id.is_not(None)) | (SurveyResponse.submitted_at.is_not(None))
+        )
+    ).scalar_one() == 0
+    assert db.execute(
+        select(func.count()).select_from(SurveyInvitation).where(SurveyInvitation.submitted_at.is_not(None))
+    ).scalar_one() == 0
+    assert clock.today()
+    assert inspect(db.get_bind()).has_table("surveyresponse")

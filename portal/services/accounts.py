@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from functools import lru_cache
+
+from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -27,6 +30,7 @@ class CurrentUser:
     is_admin: bool
     is_supervisor: bool
     session_key: str
+    has_flash: bool = False
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -113,16 +117,15 @@ def end_session(session: Session, token: str | None) -> None:
         session.commit()
 
 
-def load_user(session: Session, settings: Settings, token: str, now: datetime | None = None) -> CurrentUser | None:
-    """The logged-in user for a session cookie, or None when missing or expired (one query)."""
-    now = now or utcnow()
-    key = security.session_key(token)
+@lru_cache(maxsize=1)
+def _user_statement():  # noqa: ANN202 - built once: this runs on every logged-in request
     report = aliased(Employee)
     reports = select(report.id).where(report.supervisor_id == UserSession.employee_id, report.is_active.is_(True)).exists()
-    row = session.execute(
+    return (
         select(
             UserSession.created_at,
             UserSession.last_seen_at,
+            UserSession.flash.isnot(None).label("has_flash"),
             Employee.id,
             Employee.nip,
             Employee.name,
@@ -136,20 +139,29 @@ def load_user(session: Session, settings: Settings, token: str, now: datetime | 
         .join(Employee, Employee.id == UserSession.employee_id)
         .outerjoin(Unit, Unit.id == Employee.unit_id)
         .outerjoin(Position, Position.id == Employee.position_id)
-        .where(UserSession.id == key)
-    ).first()
+        .where(UserSession.id == bindparam("key"))
+    )
+
+
+def load_user_conn(conn: Connection, settings: Settings, token: str, now: datetime | None = None) -> CurrentUser | None:
+    """The logged-in user for a session cookie, or None when missing or expired.
+
+    One Core query on a plain connection (no ORM session): it runs on every logged-in request."""
+    now = now or utcnow()
+    key = security.session_key(token)
+    row = conn.execute(_user_statement(), {"key": key}).first()
     if row is None:
         return None
-    created_at, last_seen_at, emp_id, nip, name, is_hr, is_admin, is_active, unit_name, position_name, is_sup = row
+    created_at, last_seen_at, has_flash, emp_id, nip, name, is_hr, is_admin, is_active, unit_name, position_name, is_sup = row
     idle = timedelta(minutes=settings.session_idle_minutes)
     absolute = timedelta(hours=settings.session_absolute_hours)
     if not is_active or now - last_seen_at > idle or now - created_at > absolute:
-        session.execute(delete(UserSession).where(UserSession.id == key))
-        session.commit()
+        conn.execute(delete(UserSession).where(UserSession.id == key))
+        conn.commit()
         return None
     if (now - last_seen_at).total_seconds() > SESSION_TOUCH_SECONDS:
-        session.execute(update(UserSession).where(UserSession.id == key).values(last_seen_at=now))
-        session.commit()
+        conn.execute(update(UserSession).where(UserSession.id == key).values(last_seen_at=now))
+        conn.commit()
     return CurrentUser(
         id=emp_id,
         nip=nip,
@@ -160,7 +172,14 @@ def load_user(session: Session, settings: Settings, token: str, now: datetime | 
         is_admin=bool(is_admin),
         is_supervisor=bool(is_sup),
         session_key=key,
+        has_flash=bool(has_flash),
     )
+
+
+def load_user(session: Session, settings: Settings, token: str, now: datetime | None = None) -> CurrentUser | None:
+    user = load_user_conn(session.connection(), settings, token, now)
+    session.commit()
+    return user
 
 
 def set_flash(session: Session, session_key: str, message: str, kind: str = "success") -> None:

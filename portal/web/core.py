@@ -96,8 +96,10 @@ def auth_middleware(app: ASGIApp) -> ASGIApp:
                     engine: Engine = litestar_app.state.engine
 
                     def load() -> CurrentUser | None:
-                        with Session(engine, expire_on_commit=False) as session:
-                            return accounts.load_user(session, settings, token)
+                        with engine.connect() as conn:
+                            user = accounts.load_user_conn(conn, settings, token)
+                            conn.rollback()
+                            return user
 
                     scope["user"] = await anyio.to_thread.run_sync(load)
                     scope["auth"] = token
@@ -221,7 +223,7 @@ def render(
     ctx = dict(context or {})
     ctx.setdefault("user", user)
     ctx.setdefault("nav", nav_for(user, request.url.path))
-    if db is not None and user is not None and "flash" not in ctx:
+    if db is not None and user is not None and user.has_flash and "flash" not in ctx:
         ctx["flash"] = accounts.pop_flash(db, user.session_key)
     ctx.setdefault("flash", None)
     hdrs = {"vary": "HX-Request, HX-Request-Type"}

@@ -120,6 +120,35 @@ def create_user(nip: str, name: str, email: str | None, is_hr: bool, is_admin: b
 
 
 
+@main.group(help="Stored scores (impact scores of L3 ratings).")
+def scores() -> None:
+    pass
+
+
+@scores.command("recompute", help="Recompute every stored impact score from the stored answers (streams in batches).")
+@click.option("--formula", default=None, help="Formula version to compute with (default: the current one).")
+@click.option("--batch-size", default=2000, show_default=True, type=int)
+def scores_recompute(formula: str | None, batch_size: int) -> None:
+    from sqlmodel import Session
+
+    from portal import scoring
+    from portal.db import make_engine
+    from portal.services import ratings
+
+    version = formula or scoring.FORMULA_VERSION
+    if version not in scoring.IMPACT_WEIGHTS:
+        raise click.ClickException(f"Versi rumus tidak dikenal: {version}. Tersedia: {', '.join(scoring.IMPACT_WEIGHTS)}.")
+    engine = make_engine(_settings())
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            report = ratings.recompute_all(session, version, batch_size=max(1, batch_size))
+    finally:
+        engine.dispose()
+    click.echo(
+        f"Skor dampak dihitung ulang dengan rumus {version}: {report.scanned} pendaftaran diperiksa, "
+        f"{report.changed} berubah, {report.created} baru, {report.unchanged} tetap, {report.deleted} dihapus."
+    )
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -161,10 +161,10 @@ def subgroup_disclosable(subgroup: int, total: int, minimum: int = MIN_GROUP_SIZ
 #   The index is rounded half-up to one decimal; the category is taken from the rounded index:
 #   < 25 tidak berdampak, 25-<50 kurang berdampak, 50-<75 cukup berdampak, >= 75 sangat berdampak.
 
-from dataclasses import dataclass as _dataclass  # noqa: E402
-from decimal import ROUND_HALF_UP as _ROUND_HALF_UP  # noqa: E402
-from decimal import Decimal as _Decimal  # noqa: E402
-from collections.abc import Iterable as _Iterable  # noqa: E402
+from collections.abc import Iterable as _Iterable
+from dataclasses import dataclass as _dataclass
+from decimal import ROUND_HALF_UP as _ROUND_HALF_UP
+from decimal import Decimal as _Decimal
 
 FORMULA_VERSION = "v1"
 IMPACT_WEIGHTS: dict[str, dict[str, float]] = {

@@ -111,6 +111,11 @@ def employee_home(session: Session, employee_id: int, is_supervisor: bool, today
             data.tasks.append(
                 Task(f"Nilai kompetensi {missing} bawahan langsung ({cycle.name})", "/tim", cycle.closes_on, "akpk")
             )
+    # L3: the supervisor's due / overdue / soon-due application ratings and the alumnus' open self-reports
+    from portal.services import ratings
+
+    for label, href, due, kind in ratings.home_tasks(session, employee_id, is_supervisor, today):
+        data.tasks.append(Task(label, href, due, kind))
     data.recent_trainings = [
         dict(row._mapping)
         for row in session.execute(

@@ -1,0 +1,782 @@
+"""The report of one training: response rate, satisfaction overall and per dimension, the distribution
+of answers per question, NPS, free-text comments (paged and searchable), the comparison with
+trainings of the same kind and the L3 impact section; plus its exports (aggregates for every
+questionnaire; the raw rows for attributed questionnaires only).
+
+Reads the summaries kept at submit time. The only reads of raw answers are the free-text comments
+(one page at a time, LIMIT/OFFSET, never below the minimum group size) and the raw-rows export of an
+attributed questionnaire. See `reports.py` for the minimum group size rules.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from portal import scoring
+from portal.i18n import _
+from portal.models import (
+    Answer,
+    ApplicationRating,
+    Employee,
+    Enrollment,
+    ImpactScore,
+    Question,
+    Questionnaire,
+    SurveyInvitation,
+    SurveyResponse,
+    Training,
+    TrainingSummary,
+    TrainingSummaryValue,
+    Unit,
+)
+from portal.services.home import CREDITED_STATUSES
+from portal.services.questionnaires import LIKERT_LABELS
+from portal.services.reports import (
+    IMPACT_CATEGORIES,
+    Counts,
+    DimRow,
+    Filters,
+    TrainingRow,
+    _dimension_rows,
+    _load_l1_sums,
+    dimension_label,
+    impact_category_key,
+    impact_category_label,
+    kind_label,
+    l1_state,
+    l3_dates,
+    state_text,
+    suppressed_text,
+)
+
+COMMENTS_PER_PAGE = 10
+KIND_NAMES = {
+    "likert5": "Skala setuju 1–5",
+    "scale0_10": "Skala 0–10",
+    "single": "Pilihan tunggal",
+    "multi": "Pilihan ganda",
+    "text": "Isian bebas",
+}
+
+
+def _options(raw: str | None) -> tuple[str, ...]:
+    if not raw:
+        return ()
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return ()
+    return tuple(str(x) for x in data) if isinstance(data, list) else ()
+
+
+@dataclass
+class Category:
+    label: str
+    count: int
+    percent: float | None
+    cls: str = ""
+
+
+@dataclass
+class QuestionStat:
+    id: int
+    number: int
+    section: str
+    text: str
+    kind: str
+    dimension: str
+    options: tuple[str, ...]
+    retrospective: bool
+    n: int = 0
+    total: int = 0
+    n_before: int = 0
+    total_before: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    hidden: bool = False
+
+    @property
+    def kind_label(self) -> str:
+        return _(KIND_NAMES.get(self.kind, self.kind))
+
+    @property
+    def dimension_label(self) -> str:
+        return dimension_label(self.dimension)
+
+    @property
+    def mean(self) -> float | None:
+        return self.total / self.n if self.n and self.kind in ("likert5", "scale0_10") else None
+
+    @property
+    def before_mean(self) -> float | None:
+        return self.total_before / self.n_before if self.n_before else None
+
+    @property
+    def index(self) -> float | None:
+        return scoring.likert_index(self.n, self.total) if self.kind == "likert5" else None
+
+    @property
+    def nps(self) -> scoring.NpsResult | None:
+        if self.kind != "scale0_10":
+            return None
+        return scoring.nps({int(k): v for k, v in self.counts.items() if k.isdigit()})
+
+    @property
+    def agree(self) -> float | None:
+        """Share of 4 and 5 on a Likert item (top-2 box)."""
+        if self.kind != "likert5":
+            return None
+        return scoring.percent(self.counts.get("4", 0) + self.counts.get("5", 0), self.n)
+
+    @property
+    def categories(self) -> list[Category]:
+        """The distribution: per value (1-5, 0-10) or per option, with % of the respondents."""
+        if self.kind == "likert5":
+            return [
+                Category(f"{v} · {_(LIKERT_LABELS[v - 1])}", self.counts.get(str(v), 0), scoring.percent(self.counts.get(str(v), 0), self.n), f"lik-{v}")
+                for v in range(1, 6)
+            ]
+        if self.kind == "scale0_10":
+            out = []
+            for v in range(11):
+                cls = "nps-pro" if v >= scoring.NPS_PROMOTER_FROM else ("nps-det" if v <= scoring.NPS_DETRACTOR_TO else "nps-pas")
+                out.append(Category(str(v), self.counts.get(str(v), 0), scoring.percent(self.counts.get(str(v), 0), self.n), cls))
+            return out
+        if self.kind in ("single", "multi"):
+            return [
+                Category(label, self.counts.get(str(i), 0), scoring.percent(self.counts.get(str(i), 0), self.n), f"series-{i % 6 + 1}")
+                for i, label in enumerate(self.options)
+            ]
+        return []
+
+
+@dataclass
+class Peers:
+    count: int
+    dims: dict[str, DimRow]
+    likert_n: int
+    likert_total: int
+    nps: scoring.NpsResult | None
+
+    @property
+    def index(self) -> float | None:
+        return scoring.likert_index(self.likert_n, self.likert_total)
+
+
+@dataclass
+class ImpactSummary:
+    n: int
+    total: float
+    categories: list[Category]
+    components: list[tuple[str, float | None, int]]
+    versions: list[str]
+
+    @property
+    def index(self) -> float | None:
+        return self.total / self.n if self.n else None
+
+
+@dataclass
+class TrainingReport:
+    training: Any
+    questionnaire_id: int | None
+    questionnaire_title: str
+    anonymous: bool
+    min_group: int
+    state: str
+    invited: int
+    submitted: int
+    drafts: int
+    overdue: int
+    questions: list[QuestionStat]
+    dims: list[DimRow]
+    likert_n: int
+    likert_total: int
+    nps: scoring.NpsResult | None
+    peers: Peers
+    impact: ImpactSummary | None
+    l3: Counts | None
+    l3_due_on: date | None
+    l3_closes_on: date | None
+
+    @property
+    def kind_label(self) -> str:
+        return kind_label(self.training.kind)
+
+    @property
+    def shown(self) -> bool:
+        return self.state == "shown"
+
+    @property
+    def survey_closes_on(self) -> date | None:
+        return self.training.survey_closes_on
+
+    @property
+    def response_rate(self) -> float | None:
+        return scoring.percent(self.submitted, self.invited)
+
+    @property
+    def pending(self) -> int:
+        return self.invited - self.submitted - self.overdue
+
+    @property
+    def index(self) -> float | None:
+        return scoring.likert_index(self.likert_n, self.likert_total) if self.shown else None
+
+    @property
+    def state_text(self) -> str:
+        return state_text(self, self.min_group)
+
+    @property
+    def likert_questions(self) -> list[QuestionStat]:
+        return [q for q in self.questions if q.kind == "likert5"]
+
+    @property
+    def scale_questions(self) -> list[QuestionStat]:
+        return [q for q in self.questions if q.kind == "scale0_10"]
+
+    @property
+    def choice_questions(self) -> list[QuestionStat]:
+        return [q for q in self.questions if q.kind in ("single", "multi")]
+
+    @property
+    def text_questions(self) -> list[QuestionStat]:
+        return [q for q in self.questions if q.kind == "text"]
+
+    @property
+    def comments_allowed(self) -> bool:
+        return self.shown
+
+
+def training_report(session: Session, training_id: int, today: date, min_group: int, window_days: int) -> TrainingReport | None:
+    """Everything on the training report page. About ten queries, none over raw answers."""
+    row = session.execute(
+        select(Training, Questionnaire.title, Questionnaire.anonymous)
+        .outerjoin(Questionnaire, Questionnaire.id == Training.reaction_questionnaire_id)
+        .where(Training.id == training_id)
+    ).first()
+    if row is None:
+        return None
+    training, q_title, anonymous = row
+    qid = training.reaction_questionnaire_id
+    anonymous = True if anonymous is None else bool(anonymous)
+    # invitations of the reaction questionnaire
+    invited = submitted = drafts = overdue = 0
+    if qid:
+        status = SurveyInvitation.status
+        invited, submitted, drafts, overdue = session.execute(
+            select(
+                func.count(),
+                func.sum(case((status == "submitted", 1), else_=0)),
+                func.sum(case((status == "draft", 1), else_=0)),
+                func.sum(case((and_(status != "submitted", SurveyInvitation.closes_on < today), 1), else_=0)),
+            ).where(SurveyInvitation.training_id == training_id, SurveyInvitation.questionnaire_id == qid)
+        ).one()
+        invited, submitted, drafts, overdue = (int(v or 0) for v in (invited, submitted, drafts, overdue))
+    state = l1_state(anonymous, qid, training.survey_closes_on, submitted, today, min_group)
+    questions: list[QuestionStat] = []
+    if qid:
+        for i, q in enumerate(
+            session.execute(
+                select(Question.id, Question.section, Question.text, Question.kind, Question.dimension, Question.options, Question.retrospective)
+                .where(Question.questionnaire_id == qid)
+                .order_by(Question.position, Question.id)
+            ),
+            start=1,
+        ):
+            questions.append(QuestionStat(q.id, i, q.section, q.text, q.kind, q.dimension, _options(q.options), bool(q.retrospective)))
+    by_id = {q.id: q for q in questions}
+    min_n = max(1, min_group) if anonymous else 1
+    if state == "shown" and questions:
+        for qid_, n, total, n_before, total_before in session.execute(
+            select(TrainingSummary.question_id, TrainingSummary.n, TrainingSummary.total, TrainingSummary.n_before, TrainingSummary.total_before).where(
+                TrainingSummary.training_id == training_id
+            )
+        ):
+            q = by_id.get(qid_)
+            if q is not None:
+                q.n, q.total, q.n_before, q.total_before = int(n), int(total), int(n_before), int(total_before)
+        for qid_, value, count in session.execute(
+            select(TrainingSummaryValue.question_id, TrainingSummaryValue.value, TrainingSummaryValue.count).where(
+                TrainingSummaryValue.training_id == training_id, TrainingSummaryValue.count > 0
+            )
+        ):
+            q = by_id.get(qid_)
+            if q is not None:
+                q.counts[str(value)] = int(count)
+    per_dim: dict[str, list[int]] = {}
+    nps_counts: dict[int, int] = {}
+    for q in questions:
+        q.hidden = state != "shown" or q.n < min_n
+        if q.hidden:
+            # nothing of a hidden cell leaves the service
+            q.total = q.n_before = q.total_before = 0
+            q.counts = {}
+            if state != "shown":
+                q.n = 0
+            continue
+        if q.kind == "likert5":
+            acc = per_dim.setdefault(q.dimension, [0, 0])
+            acc[0] += q.n
+            acc[1] += q.total
+        elif q.kind == "scale0_10":
+            for k, v in q.counts.items():
+                if k.isdigit():
+                    nps_counts[int(k)] = nps_counts.get(int(k), 0) + v
+    nps = scoring.nps(nps_counts) if nps_counts else None
+    peers = _peers(session, training, today, min_group)
+    impact = _impact(session, training_id)
+    l3 = None
+    due_on = closes_on = None
+    if training.application_questionnaire_id:
+        due_on, closes_on = l3_dates(training.ends_on, training.application_due_days, window_days)
+        rating = aliased(ApplicationRating)
+        counts = dict(
+            session.execute(
+                select(rating.status, func.count())
+                .select_from(Enrollment)
+                .outerjoin(rating, and_(rating.enrollment_id == Enrollment.id, rating.rater_role == "supervisor"))
+                .where(Enrollment.training_id == training_id, Enrollment.status.in_(CREDITED_STATUSES))
+                .group_by(rating.status)
+            ).all()
+        )
+        total = sum(int(v) for v in counts.values())
+        done = int(counts.get("submitted", 0))
+        late = today > closes_on
+        l3 = Counts(total, done, 0 if late else total - done, total - done if late else 0)
+    return TrainingReport(
+        training=training,
+        questionnaire_id=qid,
+        questionnaire_title=q_title or "",
+        anonymous=anonymous,
+        min_group=min_group,
+        state=state,
+        invited=invited,
+        submitted=submitted,
+        drafts=drafts,
+        overdue=overdue,
+        questions=questions,
+        dims=_dimension_rows(per_dim),
+        likert_n=sum(v[0] for v in per_dim.values()),
+        likert_total=sum(v[1] for v in per_dim.values()),
+        nps=nps,
+        peers=peers,
+        impact=impact,
+        l3=l3,
+        l3_due_on=due_on,
+        l3_closes_on=closes_on,
+    )
+
+
+def _peers(session: Session, training: Training, today: date, min_group: int) -> Peers:
+    """The other trainings of the same kind that ended in the same calendar year and whose L1 results
+    are shown, pooled. Three queries."""
+    sub = func.sum(case((SurveyInvitation.status == "submitted", 1), else_=0))
+    rows: dict[int, TrainingRow] = {}
+    for r in session.execute(
+        select(Training.id, Training.reaction_questionnaire_id, func.coalesce(Questionnaire.anonymous, True), Training.survey_closes_on, sub)
+        .join(Questionnaire, Questionnaire.id == Training.reaction_questionnaire_id)
+        .join(
+            SurveyInvitation,
+            and_(SurveyInvitation.training_id == Training.id, SurveyInvitation.questionnaire_id == Training.reaction_questionnaire_id),
+        )
+        .where(
+            Training.kind == training.kind,
+            Training.id != training.id,
+            Training.ends_on >= date(training.ends_on.year, 1, 1),
+            Training.ends_on <= date(training.ends_on.year, 12, 31),
+        )
+        .group_by(Training.id, Training.reaction_questionnaire_id, Questionnaire.anonymous, Training.survey_closes_on)
+    ):
+        state = l1_state(bool(r[2]), r[1], r[3], int(r[4] or 0), today, min_group)
+        if state == "shown":
+            rows[r[0]] = TrainingRow(
+                id=r[0], code="", title="", kind=training.kind, provider="", starts_on=today, ends_on=today, jp=0,
+                questionnaire_id=r[1], anonymous=bool(r[2]), survey_closes_on=r[3], submitted_all=int(r[4] or 0), state=state,
+            )
+    if rows:
+        _load_l1_sums(session, rows, list(rows), min_group)
+    per_dim: dict[str, list[int]] = {}
+    nps_counts: dict[int, int] = {}
+    counted = 0
+    for r in rows.values():
+        if r.likert_n or r.nps_counts:
+            counted += 1
+        for dim, (n, total) in r.dims.items():
+            acc = per_dim.setdefault(dim, [0, 0])
+            acc[0] += n
+            acc[1] += total
+        for v, c in r.nps_counts.items():
+            nps_counts[v] = nps_counts.get(v, 0) + c
+    dims = {d.key: d for d in _dimension_rows(per_dim)}
+    nps = scoring.nps(nps_counts)
+    return Peers(counted, dims, sum(v[0] for v in per_dim.values()), sum(v[1] for v in per_dim.values()), nps if nps.n else None)
+
+
+def _impact(session: Session, training_id: int) -> ImpactSummary | None:
+    """L3 impact scores of the training's alumni (attributed data): one grouped query."""
+    rows = session.execute(
+        select(
+            ImpactScore.category,
+            ImpactScore.formula_version,
+            func.count(),
+            func.sum(ImpactScore.impact_index),
+            func.sum(ImpactScore.application_score),
+            func.count(ImpactScore.application_score),
+            func.sum(ImpactScore.change_score),
+            func.count(ImpactScore.change_score),
+            func.sum(ImpactScore.self_score),
+            func.count(ImpactScore.self_score),
+        )
+        .join(Enrollment, Enrollment.id == ImpactScore.enrollment_id)
+        .where(Enrollment.training_id == training_id)
+        .group_by(ImpactScore.category, ImpactScore.formula_version)
+    ).all()
+    if not rows:
+        return None
+    n = sum(int(r[2]) for r in rows)
+    total = sum(float(r[3] or 0) for r in rows)
+    per_cat: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    for r in rows:
+        key = impact_category_key(r[0])
+        per_cat[key] = per_cat.get(key, 0) + int(r[2])
+        labels[key] = impact_category_label(r[0])
+    order = [k for k in IMPACT_CATEGORIES if k in per_cat] + sorted(k for k in per_cat if k not in IMPACT_CATEGORIES)
+    classes = {"sangat berdampak": "imp-4", "cukup berdampak": "imp-3", "kurang berdampak": "imp-2", "tidak berdampak": "imp-1"}
+    categories = [Category(labels[k], per_cat[k], scoring.percent(per_cat[k], n), classes.get(k, "series-6")) for k in order]
+
+    def mean(si: int, ci: int) -> tuple[float | None, int]:
+        s = sum(float(r[si] or 0) for r in rows)
+        c = sum(int(r[ci] or 0) for r in rows)
+        return (s / c if c else None), c
+
+    components = [
+        (_("Penerapan menurut atasan"), *mean(4, 5)),
+        (_("Perubahan (sebelum–sesudah)"), *mean(6, 7)),
+        (_("Laporan diri alumni"), *mean(8, 9)),
+    ]
+    versions = sorted({str(r[1]) for r in rows if r[1]})
+    return ImpactSummary(n, total, categories, components, versions)
+
+
+# --------------------------------------------------------------------------- free-text comments
+
+
+@dataclass
+class CommentPage:
+    question: QuestionStat
+    rows: list[str]
+    total: int
+    page: int
+    pages: int
+    search: str
+    allowed: bool
+
+
+def _like_pattern(search: str) -> str:
+    escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def comments(session: Session, report: TrainingReport, question: QuestionStat, search: str = "", page: int = 1, per_page: int = COMMENTS_PER_PAGE) -> CommentPage:
+    """One page of the free-text answers to a question, in the order of the random response keys (which
+    says nothing about who answered or when), optionally filtered by a case-insensitive search.
+    Nothing is read when the training's results are hidden (minimum group size, open window)."""
+    search = (search or "").strip()[:100]
+    if not report.comments_allowed:
+        return CommentPage(question, [], 0, 1, 1, search, False)
+    stmt = (
+        select(Answer.value_text)
+        .join(SurveyResponse, SurveyResponse.id == Answer.response_id)
+        .where(
+            SurveyResponse.training_id == report.training.id,
+            SurveyResponse.questionnaire_id == report.questionnaire_id,
+            Answer.question_id == question.id,
+            Answer.value_text.is_not(None),
+            Answer.value_text != "",
+        )
+    )
+    if search:
+        stmt = stmt.where(Answer.value_text.ilike(_like_pattern(search), escape="\\"))
+    total = int(session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one())
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    rows = list(session.execute(stmt.order_by(Answer.response_id).offset((page - 1) * per_page).limit(per_page)).scalars())
+    return CommentPage(question, rows, total, page, pages, search, True)
+
+
+# --------------------------------------------------------------------------- exports
+
+
+def aggregate_export(report: TrainingReport) -> tuple[list[str], list[list[Any]]]:
+    """The training report as rows (aggregates only; hidden cells say why). Small, built in memory."""
+    hidden = suppressed_text(report.min_group)
+    headers = [
+        _("Bagian"), _("No."), _("Uraian"), _("Dimensi"), _("Jenis pertanyaan"), _("Nilai/pilihan"),
+        _("Jumlah"), _("Persen (%)"), _("n"), _("Rata-rata"), _("Indeks (0–100)"),
+    ]
+    t = report.training
+    rows: list[list[Any]] = []
+    summary = _("Ringkasan")
+
+    def add(section: str, no: Any, text: str, dim: str = "", kind: str = "", value: Any = None, count: Any = None, pct: Any = None, n: Any = None, mean: Any = None, index: Any = None) -> None:
+        rows.append([section, no, text, dim, kind, value, count, pct, n, mean, index])
+
+    add(summary, None, _("Pelatihan"), value=f"{t.code} · {t.title}")
+    add(summary, None, _("Jenis"), value=report.kind_label)
+    add(summary, None, _("Penyelenggara"), value=t.provider)
+    add(summary, None, _("Tanggal"), value=f"{t.starts_on.isoformat()} s.d. {t.ends_on.isoformat()}")
+    add(summary, None, _("Kuesioner"), value=f"{report.questionnaire_title} ({_('anonim') if report.anonymous else _('tidak anonim')})")
+    add(summary, None, _("Diundang"), count=report.invited)
+    add(summary, None, _("Mengisi"), count=report.submitted, pct=_r(report.response_rate))
+    if not report.shown:
+        add(summary, None, _("Hasil survei"), value=report.state_text or hidden)
+        return headers, rows
+    add(summary, None, _("Indeks kepuasan"), n=report.likert_n, index=_r(report.index))
+    if report.nps:
+        add(summary, None, _("NPS"), value=_r(report.nps.score), n=report.nps.n)
+        add(summary, None, _("Promotor (9–10)"), count=report.nps.promoters, pct=_r(report.nps.share(report.nps.promoters)))
+        add(summary, None, _("Pasif (7–8)"), count=report.nps.passives, pct=_r(report.nps.share(report.nps.passives)))
+        add(summary, None, _("Detraktor (0–6)"), count=report.nps.detractors, pct=_r(report.nps.share(report.nps.detractors)))
+    if report.peers.count:
+        add(summary, None, _("Rata-rata %(n)s pelatihan sejenis lainnya") % {"n": report.peers.count}, n=report.peers.likert_n, index=_r(report.peers.index))
+    for d in report.dims:
+        peer = report.peers.dims.get(d.key)
+        add(_("Dimensi"), None, d.label, dim=d.label, n=d.n, mean=_r(d.total / d.n if d.n else None, 2), index=_r(d.index))
+        if peer:
+            add(_("Dimensi (pelatihan sejenis)"), None, d.label, dim=d.label, n=peer.n, index=_r(peer.index))
+    section = _("Distribusi jawaban")
+    for q in report.questions:
+        if q.kind == "text":
+            add(section, q.number, q.text, q.dimension_label, q.kind_label, value=_("(isian bebas, tidak diekspor)") if report.anonymous else None, n=None if q.hidden else q.n)
+            continue
+        if q.hidden:
+            add(section, q.number, q.text, q.dimension_label, q.kind_label, value=hidden)
+            continue
+        mean = _r(q.mean, 2)
+        for c in q.categories:
+            add(section, q.number, q.text, q.dimension_label, q.kind_label, value=c.label, count=c.count, pct=_r(c.percent), n=q.n, mean=mean, index=_r(q.index))
+        if q.retrospective and q.before_mean is not None:
+            add(section, q.number, q.text, q.dimension_label, q.kind_label, value=_("Sebelum pelatihan (rata-rata)"), n=q.n_before, mean=_r(q.before_mean, 2))
+    return headers, rows
+
+
+def _r(value: float | None, digits: int = 1) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def raw_export_questions(session: Session, questionnaire_id: int) -> list[QuestionStat]:
+    return [
+        QuestionStat(q.id, i, q.section, q.text, q.kind, q.dimension, _options(q.options), bool(q.retrospective))
+        for i, q in enumerate(
+            session.execute(
+                select(Question.id, Question.section, Question.text, Question.kind, Question.dimension, Question.options, Question.retrospective)
+                .where(Question.questionnaire_id == questionnaire_id)
+                .order_by(Question.position, Question.id)
+            ),
+            start=1,
+        )
+    ]
+
+
+def raw_export(
+    engine: Engine,
+    questions: list[QuestionStat],
+    questionnaire_id: int,
+    *,
+    training_id: int | None = None,
+    filters: Filters | None = None,
+    today: date | None = None,
+) -> tuple[list[str], Iterator[list[Any]]]:
+    """Every response of an ATTRIBUTED questionnaire as one row (who, when, then one column per
+    question; a second column for the 'before' value of retrospective items), for one training or for
+    the trainings held in the period. The caller must have checked that the questionnaire is not
+    anonymous.
+
+    Streamed from its own connection, in two cursors read side by side in response-key order: the
+    responses with their respondent, and the answers folded per response in SQL (PostgreSQL
+    `array_agg`; SQLite `group_concat` + `json_group_array`), so that 100,000 rows cross into Python
+    instead of 3,000,000 answers, and memory stays flat."""
+    headers = [_("ID tanggapan"), _("NIP"), _("Nama"), _("Unit kerja"), _("Kode pelatihan"), _("Pelatihan"), _("Waktu kirim (UTC)")]
+    col: dict[int, int] = {}
+    before_col: dict[int, int] = {}
+    labels: dict[int, tuple[str, ...]] = {}  # column -> option labels (single/multi)
+    multi: set[int] = set()
+    width = 0
+    for q in questions:
+        col[q.id] = width
+        headers.append(f"P{q.number}. {_short(q.text)}")
+        if q.kind in ("single", "multi") and q.options:
+            labels[width] = q.options
+            if q.kind == "multi":
+                multi.add(width)
+        width += 1
+        if q.retrospective:
+            before_col[q.id] = width
+            headers.append(f"P{q.number}. {_('sebelum')}")
+            width += 1
+    r = SurveyResponse
+    conds: list[Any] = [r.questionnaire_id == questionnaire_id]
+    if training_id is not None:
+        conds.append(r.training_id == training_id)
+    if filters is not None:
+        held = select(Training.id).where(Training.ends_on >= filters.start, Training.ends_on <= min(filters.end, today or filters.end))
+        conds.append(r.training_id.in_(held))
+        if filters.unit_ids:
+            conds.append(r.respondent_id.in_(select(Employee.id).where(Employee.unit_id.in_(filters.unit_ids))))
+    meta = (
+        select(r.id, Employee.nip, Employee.name, Unit.name, Training.code, Training.title, r.submitted_at)
+        .join(Training, Training.id == r.training_id)
+        .outerjoin(Employee, Employee.id == r.respondent_id)
+        .outerjoin(Unit, Unit.id == Employee.unit_id)
+        .where(*conds)
+        .order_by(r.id)
+    )
+    responses = select(r.id).where(*conds)
+    with_before = bool(before_col)
+    a = Answer
+    # The aggregates of one group see its rows in the same order, so the lists line up with the list of
+    # question ids; no ORDER BY inside them (on PostgreSQL 15 that is a sort per response, 2 s at 100,000)
+    if engine.dialect.name == "postgresql":
+        cols = [func.array_agg(a.question_id), func.array_agg(a.value_num), func.array_agg(a.value_text)]
+        if with_before:
+            cols.append(func.array_agg(a.value_before))
+    else:
+        cols = [func.group_concat(a.question_id), func.json_group_array(func.coalesce(a.value_num, a.value_text))]
+        if with_before:
+            cols.append(func.json_group_array(a.value_before))
+    folded_stmt = select(a.response_id, *cols).where(a.response_id.in_(responses)).group_by(a.response_id).order_by(a.response_id)
+
+    # the usual case: a response answers every question and the lists come in question-id (primary key)
+    # order; each row is then a fixed permutation of them (no loop over single answers in Python).
+    # Anything else takes the general path below.
+    by_id = sorted(col)
+    expected = ",".join(str(q) for q in by_id)
+    perm = list(enumerate(col[q] for q in by_id))
+    before_perm = [(k, before_col[q]) for k, q in enumerate(by_id) if q in before_col]
+
+    def rows() -> Iterator[list[Any]]:
+        loads = json.loads
+        pg = engine.dialect.name == "postgresql"
+        # both queries run in their own threads (the drivers release the GIL while the database works),
+        # so that reading overlaps with building the rows here
+        with prefetch(engine, folded_stmt) as folded, prefetch(engine, meta) as metas:
+            pending = next(folded, None)
+            for m in metas:
+                rid = m[0]
+                while pending is not None and pending[0] < rid:  # answers without a listed response
+                    pending = next(folded, None)
+                values: list[Any] = [None] * width
+                if pending is not None and pending[0] == rid:
+                    if pg:
+                        vals = [n if n is not None else t for n, t in zip(pending[2], pending[3], strict=True)]
+                        befores = pending[4] if with_before else None
+                        qids = pending[1]
+                        complete = qids == by_id
+                    else:
+                        vals = loads(pending[2])
+                        befores = loads(pending[3]) if with_before else None
+                        complete = pending[1] == expected
+                        qids = None if complete else [int(x) for x in pending[1].split(",")]
+                    if complete:
+                        for k, i in perm:
+                            values[i] = vals[k]
+                        if befores is not None:
+                            for k, i in before_perm:
+                                values[i] = befores[k]
+                    else:
+                        for k, q_id in enumerate(qids):
+                            i = col.get(q_id)
+                            if i is not None:
+                                values[i] = vals[k]
+                                if befores is not None and q_id in before_col:
+                                    values[before_col[q_id]] = befores[k]
+                    for i, opts_ in labels.items():
+                        v = values[i]
+                        if v is None:
+                            continue
+                        if i in multi:
+                            values[i] = "; ".join(opts_[int(p)] if int(p) < len(opts_) else p for p in str(v).split(",") if p.isdigit())
+                        elif type(v) is int and 0 <= v < len(opts_):
+                            values[i] = opts_[v]
+                    pending = next(folded, None)
+                yield [rid, m[1], m[2], m[3], m[4], m[5], m[6], *values]
+
+    return headers, rows()
+
+
+class prefetch:
+    """Run a SELECT on its own connection in a background thread and iterate its rows here, a batch at
+    a time through a small bounded queue (so memory stays flat). Leaving the `with` block early (the
+    client went away) stops the thread and closes its connection."""
+
+    BATCH = 500
+    DEPTH = 2
+
+    def __init__(self, engine: Engine, stmt: Any) -> None:
+        self.engine = engine
+        self.stmt = stmt
+        self.queue: queue.Queue = queue.Queue(maxsize=self.DEPTH)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="report-export", daemon=True)
+
+    def _put(self, item: Any) -> bool:
+        while not self.stop.is_set():
+            try:
+                self.queue.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self) -> None:
+        try:
+            with self.engine.connect() as conn:
+                result = conn.execution_options(stream_results=True, yield_per=self.BATCH).execute(self.stmt)
+                while not self.stop.is_set():
+                    batch = result.fetchmany(self.BATCH)
+                    if not batch or not self._put(batch):
+                        break
+                result.close()
+        except BaseException as exc:  # noqa: BLE001 - handed over to the reading thread
+            self._put(exc)
+            return
+        self._put(None)
+
+    def __enter__(self) -> Iterator[Any]:
+        self.thread.start()
+        return self._rows()
+
+    def _rows(self) -> Iterator[Any]:
+        while True:
+            batch = self.queue.get()
+            if batch is None:
+                return
+            if isinstance(batch, BaseException):
+                raise batch
+            yield from batch
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        while self.thread.is_alive():
+            try:
+                self.queue.get(timeout=0.1)
+            except queue.Empty:
+                pass
+        self.thread.join()
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

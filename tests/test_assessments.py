@@ -688,3 +688,15 @@ def test_home_task_links_to_the_form(client, db):
     login(client, DEMO["employee"])
     home = client.get("/")
     assert 'href="/penilaian"' in home.text and "Lanjutkan penilaian kompetensi diri" in home.text
+
+
+def test_team_page_lists_due_l3_ratings(client):
+    """Tim Saya shows the supervisor's due on-the-job application ratings (issue 5) next to AKPK."""
+    from tests.conftest import DEMO as _DEMO
+    from tests.conftest import login as _login
+
+    _login(client, _DEMO["supervisor"])
+    html = client.get("/tim").text
+    assert "Penilaian penerapan hasil pelatihan (L3)" in html
+    assert 'id="penilaian-penerapan"' in html  # the due list, not the empty state
+    assert "Putri Wulandari" in html.split('id="penilaian-penerapan"', 1)[1]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import threading
 import tracemalloc
 from datetime import UTC, date, datetime
 from typing import Any
@@ -306,7 +307,21 @@ def _asgi_get(app, path: str, query: str, cookie: str) -> dict[str, Any]:
 
         await app(scope, receive, send)
 
-    anyio.run(run)
+    # In a thread of its own: the session's Playwright (sync API) keeps an event loop registered on
+    # the main thread, where a second loop cannot start.
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            anyio.run(run)
+        except BaseException as exc:  # noqa: BLE001 - re-raised below
+            errors.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
     return out
 
 

@@ -15,7 +15,7 @@ CATEGORIES = ("Tidak berdampak", "Kurang berdampak", "Cukup berdampak", "Sangat 
 
 
 def _progress(page, n: int) -> None:
-    page.locator(".progress-text").filter(has_text=f"{n} dari ").wait_for(timeout=10_000)
+    page.locator(".progress-text").filter(has_text=f"{n} dari ").wait_for(timeout=30_000)
 
 
 def _fill_rating(page) -> None:
@@ -36,7 +36,7 @@ def _fill_rating(page) -> None:
             page.check(f"#q-{qid}-4")
         answered += 1
         _progress(page, answered)
-        page.locator(f"#st-{qid} .save-status-text").filter(has_text="Tersimpan").wait_for(timeout=10_000)
+        page.locator(f"#st-{qid} .save-status-text").filter(has_text="Tersimpan").wait_for(timeout=30_000)
 
 
 def test_supervisor_rates_from_beranda_and_the_employee_sees_the_result(page):
@@ -117,7 +117,7 @@ def test_hr_impact_page_loads_the_gap_closure_section_when_scrolled_into_view(pa
     assert page.locator(".impact-bar-row").count() == 4
     assert "Contoh penerapan" in page.content()
     page.locator("#kesenjangan-judul").scroll_into_view_if_needed()
-    page.locator("table.impact-gap").wait_for(timeout=10_000)
+    page.locator("table.impact-gap").wait_for(timeout=30_000)
     assert page.locator("table.impact-gap tbody tr").count() >= 1
     page.screenshot(path=str(SHOTS / "dampak-360.png"), full_page=True)
     wide = page.context.browser.new_context(viewport={"width": 1280, "height": 900}, base_url=page.url.split("/dampak")[0])
@@ -125,6 +125,6 @@ def test_hr_impact_page_loads_the_gap_closure_section_when_scrolled_into_view(pa
     browser_login(p2, DEMO["hr"])
     p2.goto(page.url)
     p2.locator("#kesenjangan-judul").scroll_into_view_if_needed()
-    p2.locator("table.impact-gap").wait_for(timeout=10_000)
+    p2.locator("table.impact-gap").wait_for(timeout=30_000)
     p2.screenshot(path=str(SHOTS / "dampak-1280.png"), full_page=True)
     wide.close()

@@ -258,7 +258,7 @@ class Client:
         assert status == 303, status
 
 
-def timed(client: Client, path: str, n: int, headers: dict | None = None) -> tuple[float, float]:
+def timed(client: Client, path: str, n: int, headers: dict | None = None) -> tuple[float, float, float]:
     for _ in range(3):
         status, _body = client.request("GET", path, headers=headers)
         assert status == 200, (path, status, _body[:300])
@@ -269,7 +269,7 @@ def timed(client: Client, path: str, n: int, headers: dict | None = None) -> tup
         times.append((time.perf_counter() - t0) * 1000)
         assert status == 200
     times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1]
+    return statistics.median(times), times[int(len(times) * 0.95) - 1], times[0]
 
 
 def count_queries(url: str, paths: dict[str, str]) -> dict[str, int]:
@@ -363,6 +363,7 @@ def measure(url: str, seeder: Seeder, size: int, args: argparse.Namespace, expor
         "training report": f"/laporan/pelatihan/{big}",
         "JP compliance": f"/laporan/jp?periode={year}",
         "responses": f"/laporan/respons?periode={year}",
+        "training list": f"/laporan/pelatihan?periode={year}",
     }
     queries = count_queries(url, paths)
     server = PooledServer(url)
@@ -398,19 +399,22 @@ def measure(url: str, seeder: Seeder, size: int, args: argparse.Namespace, expor
 
 
 def report(backend: str, results: list[dict]) -> None:
-    print(f"\n== {backend}: request time in ms, median / p95 over the requests (live uvicorn, 1 worker) ==")
+    load = os.getloadavg()[0]
+    print(f"\n== {backend}: request time in ms, median / p95 / min over the requests (live uvicorn, 1 worker; "
+          f"load average now {load:.1f} on {os.cpu_count()} CPUs) ==")
     names = list(results[0]["pages"])
-    header = f"{'page':28}" + "".join(f"{r['answers']:>22,}" for r in results)
+    header = f"{'page':28}" + "".join(f"{r['answers']:>27,}" for r in results)
     print(header + "   (answers in the database)")
     for name in names:
         line = f"{name:28}"
         for r in results:
-            med, p95 = r["pages"][name]
-            line += f"{med:>13.1f} / {p95:>6.1f}"
+            med, p95, low = r["pages"][name]
+            line += f"{med:>11.1f} /{p95:>6.1f} /{low:>6.1f}"
         print(line)
-    base = results[0]["pages"]["dashboard"][0]
+    base, base_min = results[0]["pages"]["dashboard"][0], results[0]["pages"]["dashboard"][2]
     for r in results[1:]:
-        print(f"dashboard median at {r['answers']:,} answers = {r['pages']['dashboard'][0] / base:.2f} x the time at {results[0]['answers']:,}")
+        print(f"dashboard at {r['answers']:,} answers = {r['pages']['dashboard'][0] / base:.2f} x (median) / "
+              f"{r['pages']['dashboard'][2] / base_min:.2f} x (min) the time at {results[0]['answers']:,}")
     print("SQL statements per page (incl. session/user lookup): " + ", ".join(f"{k} {v}" for k, v in results[-1]["queries"].items()))
     for r in results:
         if "export" in r:

@@ -521,37 +521,53 @@ def load_trainings(session: Session, filters: Filters, today: date, min_group: i
 
 
 def _load_l1_sums(session: Session, rows: dict[int, TrainingRow], ids: list[int], min_group: int) -> None:
-    """Likert sums per training and dimension, and 0-10 counts per training, from the summaries:
-    only cells (training x question) with enough answers. Two queries."""
-    min_n = _min_answers(min_group)
+    """Likert sums per training and dimension, and 0-10 counts per training, from the summaries: only
+    the cells (training x question of its reaction questionnaire) with enough answers. Three small
+    queries read by primary key (training first); the few hundred summary rows are added up here, which
+    keeps both planners off the question table as the driving loop."""
+    qids = {rows[t].questionnaire_id for t in ids if rows[t].questionnaire_id}
+    if not qids:
+        return
+    meta = {
+        q_id: (qn, kind, dim)
+        for q_id, qn, kind, dim in session.execute(
+            select(Question.id, Question.questionnaire_id, Question.kind, Question.dimension).where(
+                Question.questionnaire_id.in_(sorted(qids)), Question.kind.in_(("likert5", "scale0_10"))
+            )
+        )
+    }
+    if not meta:
+        return
+    floor = max(1, min_group)
     ts = TrainingSummary
-    likert = (
-        select(ts.training_id, Question.dimension, func.sum(ts.n), func.sum(ts.total))
-        .join(Training, Training.id == ts.training_id)
-        .join(Question, and_(Question.id == ts.question_id, Question.questionnaire_id == Training.reaction_questionnaire_id))
-        .join(Questionnaire, Questionnaire.id == Training.reaction_questionnaire_id)
-        .where(ts.training_id.in_(ids), Question.kind == "likert5", ts.n >= min_n)
-        .group_by(ts.training_id, Question.dimension)
-    )
-    for tid, dim, n, total in session.execute(likert):
+    nps_cells: set[tuple[int, int]] = set()
+    for tid, q_id, n, total in session.execute(
+        select(ts.training_id, ts.question_id, ts.n, ts.total).where(ts.training_id.in_(ids), ts.question_id.in_(sorted(meta)))
+    ):
+        qn, kind, dim = meta[q_id]
         r = rows[tid]
-        r.dims[dim] = [int(n or 0), int(total or 0)]
-        r.likert_n += int(n or 0)
-        r.likert_total += int(total or 0)
+        if qn != r.questionnaire_id or n < (floor if r.anonymous else 1):
+            continue
+        if kind == "likert5":
+            acc = r.dims.setdefault(dim, [0, 0])
+            acc[0] += int(n)
+            acc[1] += int(total)
+            r.likert_n += int(n)
+            r.likert_total += int(total)
+        else:
+            nps_cells.add((tid, q_id))
+    scale = sorted({q for _t, q in nps_cells})
+    if not scale:
+        return
     tv = TrainingSummaryValue
-    nps = (
-        select(tv.training_id, tv.value, func.sum(tv.count))
-        .join(Training, Training.id == tv.training_id)
-        .join(Question, and_(Question.id == tv.question_id, Question.questionnaire_id == Training.reaction_questionnaire_id))
-        .join(Questionnaire, Questionnaire.id == Training.reaction_questionnaire_id)
-        .join(ts, and_(ts.training_id == tv.training_id, ts.question_id == tv.question_id))
-        .where(tv.training_id.in_(ids), Question.kind == "scale0_10", ts.n >= min_n, tv.count > 0)
-        .group_by(tv.training_id, tv.value)
-    )
-    for tid, value, count in session.execute(nps):
-        if str(value).isdigit():
+    for tid, q_id, value, count in session.execute(
+        select(tv.training_id, tv.question_id, tv.value, tv.count).where(
+            tv.training_id.in_(sorted({t for t, _q in nps_cells})), tv.question_id.in_(scale), tv.count > 0
+        )
+    ):
+        if (tid, q_id) in nps_cells and str(value).isdigit():
             counts = rows[tid].nps_counts
-            counts[int(value)] = counts.get(int(value), 0) + int(count or 0)
+            counts[int(value)] = counts.get(int(value), 0) + int(count)
 
 
 def _enrollment_rollup(session: Session, trainings: list[TrainingRow], filters: Filters, today: date) -> tuple[int, int, JpSummary]:

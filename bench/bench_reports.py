@@ -274,7 +274,6 @@ def timed(client: Client, path: str, n: int, headers: dict | None = None) -> tup
 
 def count_queries(url: str, paths: dict[str, str]) -> dict[str, int]:
     from litestar.testing import TestClient
-    from sqlalchemy import event
 
     from portal.app import create_app
 
@@ -285,17 +284,9 @@ def count_queries(url: str, paths: dict[str, str]) -> dict[str, int]:
         c.post("/login", data={"nip": HR_NIP, "password": HR_PASSWORD, "_csrf_token": c.cookies.get("csrftoken")}, follow_redirects=False)
         engine = app.state.engine
         for name, path in paths.items():
-            seen: list[str] = []
-
-            def before(conn, cursor, statement, *args, _seen=seen) -> None:
-                _seen.append(statement)
-
-            event.listen(engine, "before_cursor_execute", before)
-            try:
+            with rig.QueryCounter(engine) as qc:
                 assert c.get(path).status_code == 200
-            finally:
-                event.remove(engine, "before_cursor_execute", before)
-            out[name] = len(seen)
+            out[name] = qc.count
     return out
 
 

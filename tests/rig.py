@@ -19,7 +19,9 @@ import urllib.request
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from typing import Self
+
+from sqlalchemy import create_engine, event, text
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
@@ -177,3 +179,25 @@ class LiveServer:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+
+
+class QueryCounter:
+    """Counts the SQL statements an engine runs inside a `with` block (for bounded-query tests)."""
+
+    def __init__(self, engine) -> None:  # noqa: ANN001
+        self.engine = engine
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def _on(self, conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001, ARG002
+        self.statements.append(statement)
+
+    def __enter__(self) -> Self:
+        event.listen(self.engine, "before_cursor_execute", self._on)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._on)

@@ -201,3 +201,17 @@ def test_create_user_prompts_for_password(tmp_path):
         emp = s.execute(select(m.Employee).where(m.Employee.nip == "198001012005011001")).scalar_one()
         assert emp.is_hr and emp.password_hash.startswith("$argon2id$")
     engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/data-master/pegawai?page=abc", "/data-master/pelatihan?page=-3", "/pelatihan?page=abc", "/dampak?halaman=abc",
+     "/laporan/jp?hal=x", "/laporan/respons?hal=%27"],
+)
+def test_mistyped_page_numbers_show_the_first_page(client, url):
+    from tests.conftest import login
+
+    login(client, DEMO["admin"])
+    resp = client.get(url)
+    assert resp.status_code == 200, resp.text[:300]
+    assert "Traceback" not in resp.text

@@ -13,7 +13,6 @@ from datetime import date, timedelta
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select, update
-from sqlalchemy.event import listen, remove
 
 from portal import clock, scoring
 from portal.models import (
@@ -29,6 +28,7 @@ from portal.models import (
 )
 from portal.services import demo_ratings
 from portal.services import ratings as svc
+from tests.rig import QueryCounter
 from tests.conftest import DEMO, login, post, text_of
 
 SURYADI = "197803022003121008"  # Kepala Puskesmas Sei Jang: a supervisor, but not Putri's
@@ -557,22 +557,6 @@ def test_due_list_partial_renders_on_its_own(app, db):
 
 
 # --------------------------------------------------------------------------- impact pages
-
-
-class QueryCounter:
-    def __init__(self, engine) -> None:
-        self.engine = engine
-        self.count = 0
-
-    def __enter__(self):
-        listen(self.engine, "before_cursor_execute", self._hook)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        remove(self.engine, "before_cursor_execute", self._hook)
-
-    def _hook(self, *args) -> None:
-        self.count += 1
 
 
 def test_impact_page_runs_bounded_queries_whatever_the_number_of_participants(client, db, engine):

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from portal import clock
 from portal.i18n import format_number
@@ -35,6 +35,7 @@ from portal.models import (
 from portal.services import questionnaires as qsvc
 from portal.services import reports
 from portal.services import surveys as svc
+from tests.rig import QueryCounter
 from tests.conftest import DEMO, login, text_of
 
 TODAY = date(2031, 6, 30)
@@ -867,17 +868,9 @@ def test_raw_rows_of_an_anonymous_questionnaire_are_refused(client, db, scenario
 
 
 def _count_queries(engine, client, url: str) -> int:
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, *args) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
+    with QueryCounter(engine) as qc:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-    return len(statements)
+    return qc.count
 
 
 def test_pages_run_a_fixed_number_of_queries_whatever_the_data(client, db, engine, scenario):

@@ -13,7 +13,6 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, update
-from sqlalchemy.event import listen, remove
 
 from portal import clock
 from portal.models import (
@@ -32,6 +31,7 @@ from portal.models import (
 )
 from portal.services import questionnaires as qsvc
 from portal.services import surveys as svc
+from tests.rig import QueryCounter
 from tests.conftest import DEMO, login, post, text_of
 
 # Participants of the demo training PLT-ANT-01 besides the demo employee (all have open invitations).
@@ -169,22 +169,6 @@ def demo_invitation(db, nip: str = DEMO["employee"], code: str = "PLT-ANT-01") -
         .join(Employee, Employee.id == SurveyInvitation.employee_id)
         .where(Training.code == code, Employee.nip == nip)
     ).scalar_one()
-
-
-class QueryCounter:
-    def __init__(self, engine) -> None:
-        self.engine = engine
-        self.statements: list[str] = []
-
-    def _on(self, conn, cursor, statement, parameters, context, executemany) -> None:
-        self.statements.append(statement)
-
-    def __enter__(self) -> QueryCounter:
-        listen(self.engine, "before_cursor_execute", self._on)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        remove(self.engine, "before_cursor_execute", self._on)
 
 
 # --------------------------------------------------------------------------- list and form

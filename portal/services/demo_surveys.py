@@ -146,8 +146,8 @@ def seed(session: Session, today: date) -> str:
     for tid, code, ends_on in finished:
         opens_on, closes_on = svc.default_window(ends_on, 14)
         result = svc.attach(session, None, tid, qid, opens_on, closes_on)
-        if not result.ok:  # pragma: no cover - demo data is consistent
-            continue
+        if not result.ok:
+            raise RuntimeError(f"demo: cannot attach the L1 questionnaire to training {code}: {result}")
         n_trainings += 1
         invitations = session.execute(
             select(SurveyInvitation.id, SurveyInvitation.employee_id, Employee.nip)

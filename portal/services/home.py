@@ -69,7 +69,9 @@ def jp_for_year(session: Session, employee_id: int, year: int) -> int:
     return int(total or 0)
 
 
-def employee_home(session: Session, employee_id: int, is_supervisor: bool, today: date) -> HomeData:
+def employee_home(
+    session: Session, employee_id: int, is_supervisor: bool, today: date, application_window_days: int = 30
+) -> HomeData:
     data = HomeData(jp_this_year=jp_for_year(session, employee_id, today.year))
     cycle = open_cycle(session, today)
     if cycle is not None:
@@ -114,7 +116,7 @@ def employee_home(session: Session, employee_id: int, is_supervisor: bool, today
     # L3: the supervisor's due / overdue / soon-due application ratings and the alumnus' open self-reports
     from portal.services import ratings
 
-    for label, href, due, kind in ratings.home_tasks(session, employee_id, is_supervisor, today):
+    for label, href, due, kind in ratings.home_tasks(session, employee_id, is_supervisor, today, application_window_days):
         data.tasks.append(Task(label, href, due, kind))
     data.recent_trainings = [
         dict(row._mapping)

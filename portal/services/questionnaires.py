@@ -160,10 +160,7 @@ def db_token(session: Session) -> str:
     token = getattr(bind, "_portal_cache_token", None)
     if token is None:
         token = f"{bind.url!r}#{uuid.uuid4().hex}"
-        try:
-            bind._portal_cache_token = token  # type: ignore[union-attr]
-        except AttributeError:  # pragma: no cover - a bind that refuses attributes
-            return repr(bind.url)
+        bind._portal_cache_token = token  # type: ignore[union-attr]
     return token
 
 

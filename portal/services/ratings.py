@@ -27,7 +27,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -1038,25 +1037,13 @@ def own_results(session: Session, employee_id: int, limit: int = 100) -> list[di
 HOME_TASK_LIMIT = 5
 
 
-@lru_cache(maxsize=1)
-def configured_window_days() -> int:
-    """PORTAL_APPLICATION_WINDOW_DAYS (for callers without the Settings object, e.g. Beranda)."""
-    from portal.settings import Settings, SettingsError
-
-    try:
-        return Settings.from_env().application_window_days
-    except SettingsError:  # pragma: no cover - the app refuses to start in that case anyway
-        return DEFAULT_WINDOW_DAYS
-
 
 def home_tasks(
-    session: Session, employee_id: int, is_supervisor: bool, today: date, window_days: int | None = None
+    session: Session, employee_id: int, is_supervisor: bool, today: date, window_days: int = DEFAULT_WINDOW_DAYS
 ) -> list[tuple[str, str, date | None, str]]:
     """Beranda tasks as (label, href, date, kind): the supervisor's due/overdue/soon-due ratings (one task
     each, up to 5, then one summary task) and the alumnus' open self-reports. Kinds: l3_due, l3_overdue,
     l3_soon, l3_more, l3_self. Queries: 1-2."""
-    if window_days is None:
-        window_days = configured_window_days()
     tasks: list[tuple[str, str, date | None, str]] = []
     if is_supervisor:
         g = supervisor_groups(session, employee_id, today, window_days)

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Generator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
 import anyio.to_thread
@@ -16,6 +16,8 @@ from litestar import MediaType, Request, Response
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
 from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.response import Redirect, Template
@@ -34,6 +36,8 @@ log = logging.getLogger("portal")
 # Handler parameter types for the app-level dependencies (explicit, as Litestar 3 will require):
 #   def handler(self, request: Request, db: DB, user: User, settings: Config) -> ...
 DB = NamedDependency[Session]
+# A url-encoded form body as a dict (multi-valued fields arrive as lists).
+FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 User = NamedDependency[CurrentUser]
 Config = NamedDependency[Settings]
 
@@ -241,6 +245,22 @@ def redirect(request: Request, url: str) -> Response:
     if is_htmx(request):
         return Response(content="", status_code=200, headers={"HX-Redirect": url})
     return Redirect(path=url, status_code=303)
+
+
+def first_value(value: Any) -> str:
+    """One form/query value as text (the first when a field was sent several times)."""
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return "" if value is None else str(value)
+
+
+def positive_int(value: Any, default: int = 1) -> int:
+    """A page number or id from the query string; anything unreadable falls back to `default`,
+    so a mistyped URL shows page 1 instead of an error."""
+    try:
+        return max(1, int(first_value(value)))
+    except ValueError:
+        return default
 
 
 def safe_next(url: str | None) -> str:

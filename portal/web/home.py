@@ -18,7 +18,7 @@ class HomeController(Controller):
     @get(sync_to_thread=True)
     def index(self, request: Request, db: DB, user: User, settings: Config) -> Any:
         today = clock.today(settings.timezone)
-        data = home.employee_home(db, user.id, user.is_supervisor, today)
+        data = home.employee_home(db, user.id, user.is_supervisor, today, settings.application_window_days)
         hr = None
         if user.is_hr_or_admin:
             hr = home.hr_counts(db, today) | home.jp_compliance_summary(db, today.year)

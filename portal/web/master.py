@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Controller, Request, get
 
 from portal.services import master
-from portal.web.core import DB, hr_required, is_htmx, render
+from portal.web.core import positive_int, DB, hr_required, is_htmx, render
 
 
 class MasterHomeController(Controller):
@@ -27,7 +27,7 @@ class EmployeeListController(Controller):
     def index(self, request: Request, db: DB, q: str = "", unit: str = "", page: str = "1") -> Any:
         q = q.strip()[:100]
         unit_id = int(unit) if unit.isdigit() else None
-        page_no = int(page) if page.isdigit() else 1
+        page_no = positive_int(page)
         result = master.list_employees(db, q=q, unit_id=unit_id, page=page_no)
         ctx = {"result": result, "q": q, "unit": unit_id, "units": master.unit_options(db)}
         if is_htmx(request):
@@ -59,7 +59,7 @@ class TrainingListController(Controller):
 
     @get(sync_to_thread=True)
     def index(self, request: Request, db: DB, page: str = "1") -> Any:
-        page_no = int(page) if page.isdigit() else 1
+        page_no = positive_int(page)
         return render(request, "master/trainings.html", {"result": master.list_trainings(db, page_no)}, db=db)
 
 

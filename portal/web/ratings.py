@@ -10,12 +10,11 @@ current supervisor and the rater; per-training aggregates HR only.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 
 from portal import clock, scoring
 from portal.i18n import _
@@ -24,6 +23,9 @@ from portal.services.questionnaires import Structure
 from portal.services.ratings import RatingContext
 from portal.services.surveys import AnswerValue, count_answered, validate_complete
 from portal.web.core import (
+    FormData,
+    first_value,
+    positive_int,
     DB,
     Config,
     User,
@@ -35,13 +37,6 @@ from portal.web.core import (
     supervisor_required,
 )
 
-FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
-
-
-def _first(value: Any) -> str:
-    if isinstance(value, list):
-        value = value[0] if value else ""
-    return "" if value is None else str(value)
 
 
 def _partial(request: Request) -> bool:
@@ -170,7 +165,7 @@ def _submit(request: Request, db: Any, user: Any, settings: Any, role: str, enro
     errors = save_errors | {k: v for k, v in validate_complete(structure, answers).items() if k not in save_errors}
     if errors:
         return _form(request, ctx, structure, answers, today, errors, status_code=422)
-    if _first(data.get("konfirmasi")) != "ya":
+    if first_value(data.get("konfirmasi")) != "ya":
         return render(request, "ratings/confirm.html", _form_context(ctx, structure, answers, today))
     result = svc.submit(db, ctx, structure, user.id, today=today)
     if result.status == "invalid":
@@ -285,7 +280,7 @@ class ReopenController(Controller):
 
     @post(sync_to_thread=True)
     def reopen(self, request: Request, db: DB, user: User, settings: Config, rating_id: FromPath[int], data: FormData) -> Any:
-        reason = _first(data.get("alasan"))
+        reason = first_value(data.get("alasan"))
         result = svc.reopen(db, rating_id, user.id, reason)
         if result.status == 404 or result.enrollment_id is None:
             raise NotFoundException()
@@ -305,14 +300,14 @@ class ImpactIndexController(Controller):
     path = "/dampak"
 
     @get(sync_to_thread=True)
-    def index(self, request: Request, db: DB, user: User, settings: Config, halaman: FromQuery[int] = 1) -> Any:
+    def index(self, request: Request, db: DB, user: User, settings: Config, halaman: FromQuery[str] = "1") -> Any:
         today = _today(settings)
         if user.is_hr_or_admin:
             return render(
                 request,
                 "ratings/impact_index.html",
                 {
-                    "data": svc.trainings_overview(db, today, halaman),
+                    "data": svc.trainings_overview(db, today, positive_int(halaman)),
                     "units": svc.overdue_by_unit(db, today, settings.application_window_days),
                     "window_days": settings.application_window_days,
                     "today": today,
@@ -327,10 +322,10 @@ class ImpactTrainingController(Controller):
     path = "/dampak/{training_id:int}"
 
     @get(sync_to_thread=True)
-    def show(self, request: Request, db: DB, user: User, settings: Config, training_id: FromPath[int], halaman: FromQuery[int] = 1) -> Any:
+    def show(self, request: Request, db: DB, user: User, settings: Config, training_id: FromPath[int], halaman: FromQuery[str] = "1") -> Any:
         today = _today(settings)
         if user.is_hr_or_admin:
-            impact = svc.training_impact(db, training_id, today, settings.application_window_days, halaman)
+            impact = svc.training_impact(db, training_id, today, settings.application_window_days, positive_int(halaman))
             if impact is None:
                 raise NotFoundException()
             return render(request, "ratings/impact.html", {"impact": impact, "today": today}, db=db)

@@ -25,7 +25,7 @@ from portal.models import Questionnaire
 from portal.services import exports, report_training, reports
 from portal.services.accounts import CurrentUser, audit
 from portal.settings import Settings
-from portal.web.core import DB, Config, User, hr_required, is_htmx, render
+from portal.web.core import positive_int, DB, Config, User, hr_required, is_htmx, render
 
 VARY = {"vary": "HX-Request, HX-Request-Type"}
 FORMATS = ("csv", "xlsx")
@@ -52,12 +52,6 @@ def partial_request(request: Request) -> bool:
     """An htmx request that wants a fragment (a history restore asks for the full page)."""
     return is_htmx(request) and request.headers.get("hx-request-type", "partial") != "full"
 
-
-def _int(value: Any, default: int = 1) -> int:
-    try:
-        return max(1, int(str(value)))
-    except (TypeError, ValueError):
-        return default
 
 
 def _context(request: Request, db: DB, settings: Settings) -> tuple[date, reports.Filters, dict[str, Any]]:
@@ -139,7 +133,7 @@ class ReportsController(Controller):
         if fmt not in FORMATS:
             raise NotFoundException()
         today, filters, _ctx = _context(request, db, settings)
-        qid = _int(request.query_params.get("kuesioner"), 0)
+        qid = positive_int(request.query_params.get("kuesioner"), 0)
         qn = db.get(Questionnaire, qid) if qid else None
         if qn is None:
             raise NotFoundException(_("Kuesioner tidak ditemukan."))
@@ -181,12 +175,12 @@ def _report(request: Request, db: DB, settings: Settings, training_id: int) -> t
 
 def _comment_pages(db: DB, rep: report_training.TrainingReport, request: Request | None, per_page: int) -> dict[int, Any]:
     """Page 1 of every free-text question; the one named in the query string at its page and search."""
-    wanted = _int(request.query_params.get("pertanyaan"), 0) if request is not None else 0
+    wanted = positive_int(request.query_params.get("pertanyaan"), 0) if request is not None else 0
     pages = {}
     for q in rep.text_questions:
         if request is not None and q.id == wanted:
             pages[q.id] = report_training.comments(
-                db, rep, q, request.query_params.get("cari") or "", _int(request.query_params.get("hal")), per_page
+                db, rep, q, request.query_params.get("cari") or "", positive_int(request.query_params.get("hal")), per_page
             )
         else:
             pages[q.id] = report_training.comments(db, rep, q, "", 1, per_page)
@@ -208,7 +202,7 @@ class TrainingReportController(Controller):
     def comments(self, request: Request, db: DB, settings: Config, training_id: FromPath[int]) -> Any:
         today, rep = _report(request, db, settings, training_id)
         pages = _comment_pages(db, rep, request, report_training.COMMENTS_PER_PAGE)
-        wanted = _int(request.query_params.get("pertanyaan"), 0)
+        wanted = positive_int(request.query_params.get("pertanyaan"), 0)
         if partial_request(request):
             if wanted not in pages:
                 raise NotFoundException()
@@ -263,7 +257,7 @@ class JpController(Controller):
     def index(self, request: Request, db: DB, settings: Config) -> Any:
         _today, filters, ctx = _context(request, db, settings)
         sort, direction = reports.jp_sort(request.query_params.get("urut"), request.query_params.get("arah"))
-        ctx["jp"] = reports.jp_report(db, filters, sort, direction, _int(request.query_params.get("hal")))
+        ctx["jp"] = reports.jp_report(db, filters, sort, direction, positive_int(request.query_params.get("hal")))
         ctx["partial"] = partial_request(request)
         if ctx["partial"]:
             return render(request, "reports/_jp.html", ctx, headers=VARY)
@@ -294,7 +288,7 @@ class ResponsesController(Controller):
         today, filters, ctx = _context(request, db, settings)
         q = request.query_params
         ctx["m"] = reports.monitoring(
-            db, filters, today, settings.application_window_days, q.get("jenis") or "l1", q.get("status") or "belum", _int(q.get("hal"))
+            db, filters, today, settings.application_window_days, q.get("jenis") or "l1", q.get("status") or "belum", positive_int(q.get("hal"))
         )
         ctx["partial"] = partial_request(request)
         if ctx["partial"]:

@@ -12,12 +12,10 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body
 from markupsafe import Markup, escape
 
 from portal import clock
@@ -31,6 +29,9 @@ from portal.services.questionnaires import (
 )
 from portal.services.surveys import AnswerValue, InvitationView
 from portal.web.core import (
+    FormData,
+    first_value,
+    positive_int,
     DB,
     Config,
     User,
@@ -41,7 +42,6 @@ from portal.web.core import (
     render,
 )
 
-FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 SLOT = "\x00"
 
 
@@ -273,7 +273,7 @@ class SurveyController(Controller):
                 {"inv": inv, "state": state, "code": code, "submitted_on": None},
                 status_code=409,
             )
-        confirmed = _first(data.get("konfirmasi")) == "ya"
+        confirmed = first_value(data.get("konfirmasi")) == "ya"
         if not confirmed:
             # the no-JavaScript path posts every answer: save what is valid first
             save_errors = svc.save_many(db, inv, structure, data)
@@ -298,11 +298,6 @@ class SurveyController(Controller):
             return self._form_page(request, inv, result.structure or structure, answers, today, result.errors, status_code=422)
         return render(request, "surveys/status.html", {"inv": inv, "state": result.status, "code": code, "submitted_on": None}, status_code=409)
 
-
-def _first(value: Any) -> str:
-    if isinstance(value, list):
-        value = value[0] if value else ""
-    return "" if value is None else str(value)
 
 
 def _date(request: Request, value: date) -> str:
@@ -498,7 +493,7 @@ class QuestionnaireController(Controller):
     @post("/pertanyaan/{pid:int}/pindah", sync_to_thread=True)
     def move_question(self, request: Request, db: DB, user: User, qid: int, pid: int, data: FormData) -> Any:
         _questionnaire_or_404(db, qid)
-        direction = "up" if _first(data.get("arah")) == "naik" else "down"
+        direction = "up" if first_value(data.get("arah")) == "naik" else "down"
         try:
             moved = qsvc.move_question(db, user.id, qid, pid, direction)
         except QuestionnaireLocked:
@@ -514,9 +509,9 @@ class QuestionnaireController(Controller):
     @post("/bagian/pindah", sync_to_thread=True)
     def move_section(self, request: Request, db: DB, user: User, qid: int, data: FormData) -> Any:
         _questionnaire_or_404(db, qid)
-        direction = "up" if _first(data.get("arah")) == "naik" else "down"
+        direction = "up" if first_value(data.get("arah")) == "naik" else "down"
         try:
-            moved = qsvc.move_section(db, user.id, qid, _first(data.get("bagian")), direction)
+            moved = qsvc.move_section(db, user.id, qid, first_value(data.get("bagian")), direction)
         except QuestionnaireLocked:
             return _locked_response(request, db, user, qid)
         notice = _("Urutan bagian disimpan.") if moved else _("Bagian sudah di ujung.")
@@ -560,8 +555,8 @@ class TrainingSurveyController(Controller):
     guards = [hr_required]
 
     @get(sync_to_thread=True)
-    def index(self, request: Request, db: DB, user: User, settings: Config, page: int = 1) -> Any:
-        data = svc.trainings_overview(db, page)
+    def index(self, request: Request, db: DB, user: User, settings: Config, page: str = "1") -> Any:
+        data = svc.trainings_overview(db, positive_int(page))
         return render(request, "surveys/trainings.html", {"data": data, "today": clock.today(settings.timezone)}, db=db)
 
     def _page(self, request: Request, db: Any, settings: Any, tid: int, form: dict | None = None, errors: dict | None = None, status_code: int = 200) -> Any:
@@ -597,7 +592,7 @@ class TrainingSurveyController(Controller):
 
     @post("/{tid:int}/survei", sync_to_thread=True)
     def save(self, request: Request, db: DB, user: User, settings: Config, tid: int, data: FormData) -> Any:
-        form = {k: _first(data.get(k)) for k in ("questionnaire_id", "opens_on", "closes_on")}
+        form = {k: first_value(data.get(k)) for k in ("questionnaire_id", "opens_on", "closes_on")}
         qid = int(form["questionnaire_id"]) if form["questionnaire_id"].isdigit() else None
         try:
             result = svc.attach(db, user.id, tid, qid, _parse_date(form["opens_on"]), _parse_date(form["closes_on"]))

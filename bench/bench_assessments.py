@@ -103,7 +103,8 @@ def bench_autosave(workdir: Path) -> None:
 async def _autosave_runs(base_url: str, cycle_id: int, people, standard) -> None:  # noqa: ANN001
     clients = []
     for _, nip, position_id in people:
-        c = httpx.AsyncClient(base_url=base_url, timeout=30)
+        # idle connections dropped before uvicorn closes them (its keep-alive timeout is 5 s), as browsers do
+        c = httpx.AsyncClient(base_url=base_url, timeout=30, limits=httpx.Limits(keepalive_expiry=4))
         await c.get("/login")
         token = c.cookies.get("csrftoken")
         r = await c.post("/login", data={"nip": nip, "password": PASSWORD, "_csrf_token": token})

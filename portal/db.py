@@ -27,6 +27,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
     cursor.close()
 
 
+def _pool_args(settings: Settings, size: int, overflow: int) -> dict[str, int]:
+    if settings.db_pool_size:
+        return {"pool_size": settings.db_pool_size, "max_overflow": 0}
+    return {"pool_size": size, "max_overflow": overflow}
+
+
 def make_engine(settings: Settings) -> Engine:
     url = make_url(settings.database_url)
     if url.get_backend_name() == "sqlite":
@@ -36,18 +42,17 @@ def make_engine(settings: Settings) -> Engine:
             url,
             echo=settings.db_echo,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
-            pool_size=20,
-            max_overflow=20,
+            **_pool_args(settings, 20, 20),
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if url.get_backend_name() == "postgresql" and url.get_driver_name() in ("", "psycopg2"):
         url = url.set(drivername="postgresql+psycopg")
     kwargs: dict = {"echo": settings.db_echo, "pool_pre_ping": True}
-    if settings.environment == "test":
+    if settings.environment == "test" and not settings.db_pool_size:
         kwargs["poolclass"] = NullPool
     else:
-        kwargs.update(pool_size=10, max_overflow=20)
+        kwargs.update(_pool_args(settings, 10, 20))
     return create_engine(url, **kwargs)
 
 

@@ -50,6 +50,9 @@ class Settings:
     application_window_days: int = 30
     application_due_days: int = 90
     db_echo: bool = False
+    # the most database connections one worker process opens (0 = the backend's default: 40 for SQLite,
+    # 30 for PostgreSQL, of which 20 / 10 stay open)
+    db_pool_size: int = 0
     trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -97,6 +100,7 @@ class Settings:
             application_window_days=_int(env, "PORTAL_APPLICATION_WINDOW_DAYS", defaults.application_window_days),
             application_due_days=_int(env, "PORTAL_APPLICATION_DUE_DAYS", defaults.application_due_days),
             db_echo=_bool(env.get("PORTAL_DB_ECHO"), False),
+            db_pool_size=_int(env, "PORTAL_DB_POOL_SIZE", defaults.db_pool_size),
             trusted_proxies=proxies,
         )
 

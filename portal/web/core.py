@@ -3,9 +3,11 @@ security headers, page rendering and error pages."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
-from collections.abc import Generator
+from collections.abc import AsyncGenerator
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -51,14 +53,31 @@ def session_cookie_name(settings: Settings) -> str:
 # --------------------------------------------------------------------------- dependencies
 
 
-def provide_db(state: State) -> Generator[Session, None, None]:
-    """A database session per request. Services commit explicitly; anything left open is rolled back."""
+# Returns connections of finished requests to the pool. Its own threads, never the handlers' ones:
+# Litestar runs a SYNC dependency's cleanup on the handlers' executor, so under a burst larger than the
+# pool every handler thread could wait for a connection that only a cleanup queued behind them would
+# free (a deadlock until the pool timeout). These threads never wait for a connection themselves.
+_RELEASE = ThreadPoolExecutor(max_workers=4, thread_name_prefix="db-release")
+
+
+def _release(session: Session) -> None:
+    session.rollback()
+    session.close()
+
+
+async def provide_db(state: State) -> AsyncGenerator[Session, None]:
+    """A database session per request. Services commit explicitly; anything left open is rolled back.
+
+    The session connects lazily in the handler's thread; after a commit it holds no connection and is
+    closed right here, otherwise the rollback runs on the release threads."""
     session = Session(state.engine, expire_on_commit=False)
     try:
         yield session
     finally:
-        session.rollback()
-        session.close()
+        if session.in_transaction():
+            await asyncio.get_running_loop().run_in_executor(_RELEASE, _release, session)
+        else:
+            session.close()
 
 
 def provide_settings(state: State) -> Settings:

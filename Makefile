@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PIP    := $(BIN)/pip install --disable-pip-version-check -q
 
-.PHONY: run test install install-test migrate demo clean bench check-migrations regen-migration
+.PHONY: run test install install-test migrate demo clean bench check-migrations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,11 +44,3 @@ check-migrations: install
 
 clean:
 	rm -rf $(VENV) var/*.db var/*.db-wal var/*.db-shm .pytest_cache
-
-## pre-release only: regenerate the single initial migration from portal/models.py
-regen-migration: install
-	flock /tmp/portal-migration.lock sh -c '\
-	  rm -f var/regen.db* migrations/versions/*initial_schema.py && \
-	  PORTAL_DATABASE_URL=sqlite:///var/regen.db $(BIN)/alembic revision --autogenerate -m "initial schema" >/dev/null && \
-	  PORTAL_DATABASE_URL=sqlite:///var/regen.db $(BIN)/alembic upgrade head >/dev/null && \
-	  PORTAL_DATABASE_URL=sqlite:///var/regen.db $(BIN)/alembic check; rm -f var/regen.db*'

@@ -120,7 +120,7 @@ def create_user(nip: str, name: str, email: str | None, is_hr: bool, is_admin: b
 
 
 
-@main.group(help="Stored scores (impact scores of L3 ratings).")
+@main.group(help="Stored scores and summaries (impact scores of L3 ratings, the AKPK gap summary).")
 def scores() -> None:
     pass
 
@@ -149,6 +149,25 @@ def scores_recompute(formula: str | None, batch_size: int) -> None:
         f"{report.changed} berubah, {report.created} baru, {report.unchanged} tetap, {report.deleted} dihapus."
     )
 
+
+
+@scores.command("rebuild-gaps", help="Rebuild the AKPK gap summary behind the HR heat map from the assessments "
+                "(after a bulk import of assessments or a change of position standards outside the portal).")
+@click.option("--cycle", "cycle_id", default=None, type=int, help="Only this cycle id (default: every cycle).")
+def scores_rebuild_gaps(cycle_id: int | None) -> None:
+    from sqlmodel import Session
+
+    from portal.db import make_engine
+    from portal.services import gap_summary
+
+    engine = make_engine(_settings())
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            rows = gap_summary.rebuild(session, cycle_id)
+            session.commit()
+    finally:
+        engine.dispose()
+    click.echo(f"Ringkasan kesenjangan AKPK dibangun ulang: {rows} baris.")
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -168,6 +168,24 @@ class AssessmentItem(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+
+class AssessmentGap(SQLModel, table=True):
+    """Per cycle, person and competency: the gap (required - final level) of the person's FINAL
+    assessment (the supervisor's when submitted, else their own), with the unit and position they
+    held when it was submitted. Kept at submit time (services/gap_summary.py) so that the HR heat
+    map groups one covering index instead of joining every assessment item."""
+
+    __table_args__ = (
+        Index("ix_assessmentgap_cell", "cycle_id", "unit_id", "competency_id", "position_id", "gap"),
+        {"sqlite_with_rowid": False},
+    )
+    cycle_id: int = Field(foreign_key="assessmentcycle.id", primary_key=True)
+    subject_id: int = Field(foreign_key="employee.id", primary_key=True)
+    competency_id: int = Field(foreign_key="competency.id", primary_key=True)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    position_id: int | None = Field(default=None, foreign_key="position.id")
+    gap: int
+
 # --------------------------------------------------------------------------- trainings
 
 

@@ -20,6 +20,7 @@ from portal import clock, scoring
 from portal.models import (
     Assessment,
     AssessmentCycle,
+    AssessmentGap,
     AssessmentItem,
     AuditEvent,
     Competency,
@@ -671,6 +672,7 @@ def test_heatmap_cell_lists_people(client, db):
 
 
 def test_empty_states_without_cycles(client, db):
+    db.execute(delete(AssessmentGap))
     db.execute(delete(AssessmentItem))
     db.execute(delete(Assessment))
     db.execute(delete(AssessmentCycle))

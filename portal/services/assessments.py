@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from portal import scoring
 from portal.i18n import _, format_date, format_datetime
+from portal.services import gap_summary
 from portal.services.accounts import audit
 from portal.models import (
     Assessment,
@@ -591,7 +592,8 @@ def save_many(
 
 def submit(session: Session, cycle: Cycle, subject: Subject, role: str, rater_id: int, today: date) -> datetime:
     """Lock a complete assessment. The completeness check and the status change are one UPDATE,
-    so a concurrent change cannot slip between them. Queries: 1-3."""
+    so a concurrent change cannot slip between them; the person's rows of the gap summary are
+    replaced in the same transaction. Queries: 1-3, plus 2-3 for the summary."""
     _check_writable(cycle, today)
     state = assessment_state(session, cycle.id, subject.id, role)
     if state.submitted:
@@ -622,6 +624,7 @@ def submit(session: Session, cycle: Cycle, subject: Subject, role: str, rater_id
     )
     if result.rowcount == 1:
         audit(session, rater_id, "akpk_submit", f"assessment:{state.id}", f"cycle={cycle.id} subject={subject.id} role={role}")
+        gap_summary.refresh_subject(session, cycle.id, subject.id)
     if result.rowcount != 1:
         session.rollback()
         state = assessment_state(session, cycle.id, subject.id, role)

@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from portal.demo_content import DEMO_ACCOUNTS
 from portal.models import Assessment, AssessmentCycle, AssessmentItem, Competency, Employee, PositionStandard
+from portal.services import gap_summary
 
 PUTRI = DEMO_ACCOUNTS["employee"]
 RATNA = DEMO_ACCOUNTS["supervisor"]
@@ -188,6 +189,7 @@ def seed(session: Session, today: date) -> str:
     if items:
         session.execute(insert(AssessmentItem), items)
     session.flush()
+    gap_summary.rebuild(session)
     return (
         f"Data demo AKPK dimuat: siklus {previous.name} (ditutup) dan {current.name} (terbuka s.d. "
         f"{current.closes_on.isoformat()}): {counts['submitted']} penilaian diri terkirim, {counts['draft']} draf, "

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import BigInteger, and_, case, cast, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -20,6 +20,7 @@ from portal import scoring
 from portal.models import (
     POSITION_CLASSES,
     Assessment,
+    AssessmentGap,
     AssessmentItem,
     Competency,
     Employee,
@@ -193,23 +194,6 @@ def subtree_ids(units: list[UnitOption], root_id: int) -> list[int]:
     return out
 
 
-def final_assessments(cycle_id: int):  # noqa: ANN201
-    """Per subject, the assessment whose levels count (DESIGN §4): the submitted supervisor
-    assessment, else the submitted self-assessment. One row per subject, computed once per
-    subject (not per competency)."""
-    sup_id = func.max(case((Assessment.rater_role == "supervisor", Assessment.id), else_=None))
-    self_id = func.max(case((Assessment.rater_role == "self", Assessment.id), else_=None))
-    return (
-        select(Assessment.subject_id.label("subject_id"), func.coalesce(sup_id, self_id).label("assessment_id"))
-        .where(Assessment.cycle_id == cycle_id, Assessment.status == "submitted")
-        .group_by(Assessment.subject_id)
-        .cte("final")
-    )
-
-
-_KEY = 1_000_000_000  # (unit, competency) packed into one integer group key: one cheap sort in SQLite
-
-
 def heatmap(session: Session, filters: Filters, cycles: list[Cycle], cycle: Cycle | None) -> Heatmap:
     """Units x competencies for one cycle. 5 queries: units; people per unit and position;
     submissions per unit; the standards of those positions (the columns, and which cells exist);
@@ -285,27 +269,22 @@ def heatmap(session: Session, filters: Filters, cycles: list[Cycle], cycle: Cycl
         elif role == "supervisor" and status == "submitted":
             row.supervisor_submitted += int(n)
 
-    # 3. gap sums per cell, over the final assessment of each person
-    final = final_assessments(cycle.id)
-    gap = PositionStandard.required_level - AssessmentItem.level
-    key = cast(Employee.unit_id, BigInteger) * _KEY + AssessmentItem.competency_id
-    cell_stmt = (
-        select(key.label("k"), func.count(), func.sum(gap), func.sum(case((gap > 0, 1), else_=0)))
-        .select_from(final)
-        .join(Employee, Employee.id == final.c.subject_id)
-        .join(AssessmentItem, AssessmentItem.assessment_id == final.c.assessment_id)
-        .join(
-            PositionStandard,
-            and_(PositionStandard.position_id == Employee.position_id, PositionStandard.competency_id == AssessmentItem.competency_id),
-        )
-        .where(*scope, Employee.unit_id.is_not(None))
-        .group_by(key)
-    )
+    # 3. gap sums per cell, from the summary kept at submit time (one covering-index range scan)
+    g = AssessmentGap
+    gscope = [g.cycle_id == cycle.id, g.unit_id.is_not(None)]
+    if filters.unit_id is not None:
+        gscope.append(g.unit_id.in_(subtree_ids(units, filters.unit_id)))
+    if filters.position_class is not None:
+        gscope.append(g.position_id.in_(select(Position.id).where(Position.position_class == filters.position_class)))
     if filters.group is not None:
-        cell_stmt = cell_stmt.where(AssessmentItem.competency_id.in_(list(columns) or [-1]))
+        gscope.append(g.competency_id.in_(list(columns) or [-1]))
+    cell_stmt = (
+        select(g.unit_id, g.competency_id, func.count(), func.sum(g.gap), func.sum(case((g.gap > 0, 1), else_=0)))
+        .where(*gscope)
+        .group_by(g.unit_id, g.competency_id)
+    )
     cells: dict[tuple[int, int], Cell] = {}
-    for k, n, gap_sum, below in session.execute(cell_stmt):
-        unit_id, cid = divmod(int(k), _KEY)
+    for unit_id, cid, n, gap_sum, below in session.execute(cell_stmt):
         col = columns.get(cid)
         if col is None:
             continue

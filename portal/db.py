@@ -24,6 +24,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # deleted rows (e.g. a survey draft moved into an anonymous response) are overwritten on disk,
+    # not left readable in free pages
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

@@ -78,6 +78,7 @@ def test_sqlite_pragmas(tmp_path):
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+        assert conn.execute(text("PRAGMA secure_delete")).scalar() == 1  # deleted survey drafts are overwritten
     engine.dispose()
 
 

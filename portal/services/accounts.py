@@ -143,26 +143,22 @@ def _user_statement():  # noqa: ANN202 - built once: this runs on every logged-i
     )
 
 
-def load_user_conn(conn: Connection, settings: Settings, token: str, now: datetime | None = None) -> CurrentUser | None:
-    """The logged-in user for a session cookie, or None when missing or expired.
+def read_session(conn: Connection, settings: Settings, token: str, now: datetime | None = None) -> tuple[CurrentUser | None, str | None]:
+    """The logged-in user for a session cookie (None when missing or expired) and the upkeep the
+    session row needs: "expire" (delete it), "touch" (last seen more than a minute ago) or None.
 
-    One Core query on a plain connection (no ORM session): it runs on every logged-in request."""
+    Reads only: one prebuilt Core query on a plain connection, as it runs on every logged-in request."""
     now = now or utcnow()
     key = security.session_key(token)
     row = conn.execute(_user_statement(), {"key": key}).first()
     if row is None:
-        return None
+        return None, None
     created_at, last_seen_at, has_flash, emp_id, nip, name, is_hr, is_admin, is_active, unit_name, position_name, is_sup = row
     idle = timedelta(minutes=settings.session_idle_minutes)
     absolute = timedelta(hours=settings.session_absolute_hours)
     if not is_active or now - last_seen_at > idle or now - created_at > absolute:
-        conn.execute(delete(UserSession).where(UserSession.id == key))
-        conn.commit()
-        return None
-    if (now - last_seen_at).total_seconds() > SESSION_TOUCH_SECONDS:
-        conn.execute(update(UserSession).where(UserSession.id == key).values(last_seen_at=now))
-        conn.commit()
-    return CurrentUser(
+        return None, "expire"
+    user = CurrentUser(
         id=emp_id,
         nip=nip,
         name=name,
@@ -174,6 +170,25 @@ def load_user_conn(conn: Connection, settings: Settings, token: str, now: dateti
         session_key=key,
         has_flash=bool(has_flash),
     )
+    return user, ("touch" if (now - last_seen_at).total_seconds() > SESSION_TOUCH_SECONDS else None)
+
+
+def keep_session(conn: Connection, token: str, upkeep: str, now: datetime | None = None) -> None:
+    """Apply the upkeep `read_session` asked for, and commit."""
+    key = security.session_key(token)
+    if upkeep == "expire":
+        conn.execute(delete(UserSession).where(UserSession.id == key))
+    else:
+        conn.execute(update(UserSession).where(UserSession.id == key).values(last_seen_at=now or utcnow()))
+    conn.commit()
+
+
+def load_user_conn(conn: Connection, settings: Settings, token: str, now: datetime | None = None) -> CurrentUser | None:
+    """`read_session` and its upkeep in one go."""
+    user, upkeep = read_session(conn, settings, token, now)
+    if upkeep:
+        keep_session(conn, token, upkeep, now)
+    return user
 
 
 def load_user(session: Session, settings: Settings, token: str, now: datetime | None = None) -> CurrentUser | None:

@@ -119,19 +119,55 @@ def auth_middleware(app: ASGIApp) -> ASGIApp:
                 settings: Settings = litestar_app.state.settings
                 token = _cookie(scope, session_cookie_name(settings))
                 if token:
-                    engine: Engine = litestar_app.state.engine
+                    state: State = litestar_app.state
+                    engine: Engine = state.engine
+                    if state.get("auth_conn") is not None:
+                        user, upkeep = _read_session_inline(state.auth_conn, settings, token)
+                        if upkeep:  # a write: it may wait for SQLite's lock, so not on the loop
+                            await anyio.to_thread.run_sync(_keep_session, engine, token, upkeep)
+                        scope["user"] = user
+                    else:
 
-                    def load() -> CurrentUser | None:
-                        with engine.connect() as conn:
-                            user = accounts.load_user_conn(conn, settings, token)
-                            conn.rollback()
-                            return user
+                        def load() -> CurrentUser | None:
+                            with engine.connect() as conn:
+                                user = accounts.load_user_conn(conn, settings, token)
+                                conn.rollback()
+                                return user
 
-                    scope["user"] = await anyio.to_thread.run_sync(load)
+                        scope["user"] = await anyio.to_thread.run_sync(load)
                     scope["auth"] = token
         await app(scope, receive, send)
 
     return middleware
+
+
+def open_auth_connection(app: Any) -> None:
+    """SQLite: a connection of the event loop's own for reading sessions (see `_read_session_inline`)."""
+    if app.state.db_is_sqlite:
+        app.state.auth_conn = app.state.engine.connect()
+
+
+def close_auth_connection(app: Any) -> None:
+    conn = app.state.get("auth_conn")
+    if conn is not None:
+        app.state.auth_conn = None
+        conn.close()
+
+
+def _read_session_inline(conn: Any, settings: Settings, token: str) -> tuple[CurrentUser | None, str | None]:
+    """SQLite: the session is read right on the event loop, through the loop's own connection: a
+    primary-key read in WAL mode does not wait for writers, and it saves a thread hop (and its GIL
+    hand-offs) on every request. The pool is never touched from the loop, where waiting for a free
+    connection would stall every request."""
+    try:
+        return accounts.read_session(conn, settings, token)
+    finally:
+        conn.rollback()  # no read transaction left open: it would hold back WAL checkpoints
+
+
+def _keep_session(engine: Engine, token: str, upkeep: str) -> None:
+    with engine.connect() as conn:
+        accounts.keep_session(conn, token, upkeep)
 
 
 def security_headers_middleware(app: ASGIApp) -> ASGIApp:

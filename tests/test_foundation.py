@@ -216,3 +216,31 @@ def test_mistyped_page_numbers_show_the_first_page(client, url):
     resp = client.get(url)
     assert resp.status_code == 200, resp.text[:300]
     assert "Traceback" not in resp.text
+
+
+def test_raw_select_returns_what_core_returns(db):
+    """The hot-path reads skip SQLAlchemy's bookkeeping (portal.db.RawSelect) but must give the same
+    values: dates, booleans and time-zone aware datetimes on both backends, `IN` lists expanded."""
+    from sqlalchemy import bindparam
+
+    from portal.db import RawSelect
+    from portal.services import accounts
+    from portal.services import surveys as svc
+
+    conn = db.connection()
+    invitations = db.execute(select(m.SurveyInvitation.id, m.SurveyInvitation.employee_id)).all()
+    assert invitations
+    by_id, answers = svc._hot_statements()
+    for inv, emp in invitations:
+        core = conn.execute(by_id.stmt, {"inv": inv, "emp": emp}).all()
+        assert by_id.all(conn, inv=inv, emp=emp) == [tuple(r) for r in core]
+        assert answers.all(conn, inv=inv) == [tuple(r) for r in conn.execute(answers.stmt, {"inv": inv}).all()]
+    assert by_id.first(conn, inv=invitations[0][0], emp=-1) is None
+    now = m.utcnow()
+    db.add(m.UserSession(id="k" * 64, employee_id=invitations[0][1], created_at=now, last_seen_at=now))
+    db.flush()
+    raw = accounts._user_statement().first(conn, key="k" * 64)
+    assert raw == tuple(conn.execute(accounts._user_select(), {"key": "k" * 64}).one())
+    assert raw[0] == now and raw[0].tzinfo is not None
+    trainings = RawSelect(select(m.Training.id, m.Training.ends_on).where(m.Training.kind.in_(["pelatihan", "seminar"]), m.Training.id > bindparam("after")))
+    assert trainings.all(conn, after=0) == [tuple(r) for r in conn.execute(trainings.stmt, {"after": 0}).all()]

@@ -29,6 +29,7 @@ from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlmodel import Session
 
+from portal.db import RawSelect
 from portal.i18n import _
 from portal.models import (
     Answer,
@@ -298,18 +299,19 @@ def _view(row: Any) -> InvitationView:
     )
 
 
-_INVITATION_BY_ID = None
-_DRAFT_ANSWERS = None
+_INVITATION_BY_ID: RawSelect | None = None
+_DRAFT_ANSWERS: RawSelect | None = None
 
 
-def _hot_statements():
-    """Statements of the hot paths, built once: SQLAlchemy then reuses their compiled form."""
+def _hot_statements() -> tuple[RawSelect, RawSelect]:
+    """Statements of the hot paths (every survey page, autosave and submit), built once and run
+    without SQLAlchemy's per-execution bookkeeping (portal.db.RawSelect)."""
     global _INVITATION_BY_ID, _DRAFT_ANSWERS
     if _INVITATION_BY_ID is None:
-        _INVITATION_BY_ID = _invitation_select().where(
-            SurveyInvitation.id == bindparam("inv"), SurveyInvitation.employee_id == bindparam("emp")
+        _INVITATION_BY_ID = RawSelect(
+            _invitation_select().where(SurveyInvitation.id == bindparam("inv"), SurveyInvitation.employee_id == bindparam("emp"))
         )
-        _DRAFT_ANSWERS = (
+        _DRAFT_ANSWERS = RawSelect(
             select(DraftAnswer.question_id, DraftAnswer.value_num, DraftAnswer.value_before, DraftAnswer.value_text)
             .join(SurveyDraft, SurveyDraft.id == DraftAnswer.draft_id)
             .where(SurveyDraft.invitation_id == bindparam("inv"))
@@ -324,20 +326,18 @@ def load_invitation(
     and its draft answers when asked (a second query; never one per question)."""
     by_id, answers_stmt = _hot_statements()
     conn = session.connection()
-    row = conn.execute(by_id, {"inv": invitation_id, "emp": employee_id}).first()
+    row = by_id.first(conn, inv=invitation_id, emp=employee_id)
     if row is None:
         return None
     view = _view(row)
     if not with_answers or view.draft_id is None:
         return view, {}
-    rows = conn.execute(answers_stmt, {"inv": invitation_id}).all()
-    return view, {r[0]: AnswerValue(num=r[1], before=r[2], text=r[3]) for r in rows}
+    return view, {r[0]: AnswerValue(num=r[1], before=r[2], text=r[3]) for r in answers_stmt.all(conn, inv=invitation_id)}
 
 
 def draft_answers(session: Session, invitation_id: int) -> dict[int, AnswerValue]:
     _by_id, answers_stmt = _hot_statements()
-    rows = session.connection().execute(answers_stmt, {"inv": invitation_id}).all()
-    return {r[0]: AnswerValue(num=r[1], before=r[2], text=r[3]) for r in rows}
+    return {r[0]: AnswerValue(num=r[1], before=r[2], text=r[3]) for r in answers_stmt.all(session.connection(), inv=invitation_id)}
 
 
 def employee_surveys(session: Session, employee_id: int, today: date) -> dict[str, list[dict[str, Any]]]:

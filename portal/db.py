@@ -80,6 +80,13 @@ def ping(engine: Engine) -> bool:
         return False
 
 
+def announce(conn, cursor, statement: str, parameters, executemany: bool = False) -> None:  # noqa: ANN001
+    """Statements run on the DBAPI cursor still reach `before_cursor_execute` listeners (echo, the
+    query counters of the tests and benches), as SQLAlchemy's own execution would."""
+    if conn._has_events or conn.engine._has_events:  # SQLAlchemy's own cheap check
+        conn.dispatch.before_cursor_execute(conn, cursor, statement, parameters, None, executemany)
+
+
 class RawSelect:
     """A Core SELECT of a hot path, compiled once per dialect and run on the DBAPI cursor.
 
@@ -114,6 +121,7 @@ class RawSelect:
         args = tuple(values[n] for n in names) if names is not None else values
         cursor = conn.connection.cursor()
         try:
+            announce(conn, cursor, sql, args)
             cursor.execute(sql, args)
             rows = cursor.fetchall()
         finally:

@@ -244,3 +244,14 @@ def test_raw_select_returns_what_core_returns(db):
     assert raw[0] == now and raw[0].tzinfo is not None
     trainings = RawSelect(select(m.Training.id, m.Training.ends_on).where(m.Training.kind.in_(["pelatihan", "seminar"]), m.Training.id > bindparam("after")))
     assert trainings.all(conn, after=0) == [tuple(r) for r in conn.execute(trainings.stmt, {"after": 0}).all()]
+
+
+def test_raw_statements_are_seen_by_query_counters(db, engine):
+    """RawSelect bypasses SQLAlchemy's execution but not its cursor events (bounded-query checks count it)."""
+    from portal.services import surveys as svc
+
+    inv, emp = db.execute(select(m.SurveyInvitation.id, m.SurveyInvitation.employee_id)).first()
+    by_id, _answers = svc._hot_statements()
+    with rig.QueryCounter(engine) as counter:
+        by_id.first(db.connection(), inv=inv, emp=emp)
+    assert counter.count == 1 and "surveyinvitation" in counter.statements[0]

@@ -29,7 +29,7 @@ from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlmodel import Session
 
-from portal.db import RawSelect
+from portal.db import RawSelect, announce
 from portal.i18n import _
 from portal.models import (
     Answer,
@@ -613,6 +613,7 @@ class _Many:
             params = rows
         cursor = conn.connection.cursor()
         try:
+            announce(conn, cursor, self.sql, params, executemany=True)
             cursor.executemany(self.sql, params)
         finally:
             cursor.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import random
 import threading
 import tracemalloc
@@ -24,6 +25,7 @@ from portal.models import (
     Employee,
     Enrollment,
     Question,
+    Questionnaire,
     SurveyResponse,
     Training,
 )
@@ -365,3 +367,126 @@ def test_xlsx_export_of_a_report_opens_and_keeps_numbers_numeric(client, db, sce
     t1 = next(t for t in d.trainings if t.code == "LAP-T1")
     assert by_code["LAP-T1"]["Indeks kepuasan (0–100)"] == pytest.approx(round(t1.index, 1))
     assert by_code["LAP-T1"]["Peserta"] == t1.participants
+
+
+# --------------------------------------------------------------------------- raw rows written as CSV by the database
+
+
+ODD_TEXTS = [
+    "=SUM(A1)", "+62 812", "-1+2", "@user", "\tindent", "\rstart", "biasa saja", "koma, di tengah", 'kutip "ganda"',
+    "baris\nbaru", "baris\r\nwindows", "", "'sudah apostrof", "ünïcödé – ok…", "  spasi  ", "-5", "12", '"', ",", "=", "x\x01y",
+]
+
+
+def _odd_questionnaire(db, *, reversed_positions: bool, plain_labels: bool = True) -> list[Question]:
+    """Every kind, labels that a spreadsheet would run or that hold commas and quotes, a multi-choice
+    question with more options than `report_training.MULTI_LISTED` (plain labels, or one that needs
+    quoting), retrospective items; positions in id order or reversed (column order is position order)."""
+    qn = Questionnaire(title="Uji CSV mentah", purpose="reaction", anonymous=False, locked=True)
+    db.add(qn)
+    db.flush()
+    specs = [
+        ("likert5", None, True),
+        ("scale0_10", None, False),
+        ("single", ["=Tatap muka", "Daring, penuh", 'Cam"puran'], False),
+        ("multi", ["Teori", "+Praktik", "Diskusi, kelompok", 'Studi "kasus"'], False),
+        ("multi", [f"Pilihan {i}" for i in range(9)] + (["Pilihan 9"] if plain_labels else ["Lainnya, sebutkan"]), False),
+        ("single", [], False),
+        ("text", None, False),
+        ("likert5", None, True),
+    ]
+    out = []
+    for i, (kind, options, retro) in enumerate(specs):
+        q = Question(
+            questionnaire_id=qn.id, section="Bagian", position=len(specs) - i if reversed_positions else i + 1,
+            text=f"Butir {i}: {kind}, \"uji\"", kind=kind, required=False, options=None if options is None else json.dumps(options),
+            dimension="materi" if kind == "likert5" else "lainnya", retrospective=retro,
+        )
+        db.add(q)
+        out.append(q)
+    db.flush()
+    return out
+
+
+def _usual_value(rng: random.Random, q: Question) -> tuple[Any, Any, Any]:
+    """(value_num, value_before, value_text) as the survey engine stores an answer."""
+    opts = json.loads(q.options) if q.options else []
+    if q.kind in ("likert5", "scale0_10"):
+        return rng.randint(1, 5), (rng.randint(1, 5) if q.retrospective else None), None
+    if q.kind == "single":
+        return rng.randrange(max(1, len(opts))), None, None
+    if q.kind == "multi":
+        return None, None, ",".join(map(str, sorted(rng.sample(range(len(opts)), rng.randint(1, min(4, len(opts)))))))
+    return None, None, rng.choice(ODD_TEXTS)
+
+
+def _odd_value(rng: random.Random, q: Question) -> tuple[Any, Any, Any] | None:
+    """Not answered, or stored as the survey engine would not, now and then."""
+    roll = rng.random()
+    if roll < 0.15:
+        return None
+    if roll < 0.35:
+        return rng.choice(
+            [(-3, None, None), (7, -1, None), (None, None, rng.choice(ODD_TEXTS)), (2, 4, "teks juga"), (None, None, None), (None, 3, None)]
+        )
+    if q.kind == "multi" and roll < 0.6:
+        return None, None, rng.choice(["2,0", "0,0", "9", "1,x", "", "0,1,12", "3,", ",1", "0, 1", "=1"])
+    return _usual_value(rng, q)
+
+
+def test_raw_csv_written_by_the_database_matches_the_rows_written_by_python(engine, db, monkeypatch):
+    """The CSV of the raw rows comes from SQL-written cells (fast path: a response that answered every
+    question, in column order) or from Python (any other response); both must be byte for byte what
+    csv_chunks writes from the Python rows that the XLSX export uses."""
+    from portal.services import exports, report_training
+
+    rng = random.Random(11)
+    people = db.execute(select(Employee.id).order_by(Employee.id)).scalars().all()
+    for reversed_positions, plain_labels in ((False, True), (True, True), (False, False)):
+        questions = _odd_questionnaire(db, reversed_positions=reversed_positions, plain_labels=plain_labels)
+        qn_id = questions[0].questionnaire_id
+        other = _odd_questionnaire(db, reversed_positions=False)  # answers to another questionnaire's question
+        trainings = []
+        for k in range(2):
+            t = Training(code=f"=CSV-{int(reversed_positions)}{int(plain_labels)}{k}", title=f"Pelatihan, \"uji\" {k}", kind="pelatihan",
+                         mode="klasikal", starts_on=date(2031, 3, 1), ends_on=date(2031, 3, 2), jp=2, reaction_questionnaire_id=qn_id)
+            db.add(t)
+            trainings.append(t)
+        db.flush()
+        responses, answers = [], []
+        for i in range(240):
+            rid = f"{rng.getrandbits(128):032x}"
+            respondent = None if i % 37 == 0 else people[i % len(people)]
+            when = None if i % 41 == 0 else datetime(2031, 3, 3, rng.randrange(24), rng.randrange(60), rng.randrange(60), tzinfo=UTC)
+            responses.append({"id": rid, "training_id": trainings[i % 2].id, "questionnaire_id": qn_id, "respondent_id": respondent,
+                              "invitation_id": None, "submitted_at": when})
+            usual = i % 3 != 0  # every question answered as the survey engine stores it (the fast path)
+            for q in questions:
+                if i % 53 == 0:
+                    break  # a response without any answer
+                value = _usual_value(rng, q) if usual else _odd_value(rng, q)
+                if value is not None:
+                    num, before, text = value
+                    answers.append({"response_id": rid, "question_id": q.id, "value_num": num, "value_before": before, "value_text": text})
+            if i % 29 == 0:
+                answers.append({"response_id": rid, "question_id": other[0].id, "value_num": 4, "value_before": 1, "value_text": None})
+        db.execute(insert(SurveyResponse.__table__), responses)
+        db.execute(insert(Answer.__table__), answers)
+        db.commit()
+        qs = report_training.raw_export_questions(db, qn_id)
+        units = reports.unit_options(db)
+        period = reports.parse_filters({"periode": "rentang", "dari": "2031-01-01", "sampai": "2031-12-31"}, date(2031, 6, 1), units)
+        for kwargs in ({"training_id": trainings[0].id}, {"filters": period, "today": date(2031, 6, 1)}):
+            headers, rows = report_training.raw_export(engine, qs, qn_id, **kwargs)
+            parsed: list[int] = []  # the rows that took the general path (Python parses the SQL-written cells)
+            monkeypatch.setattr(report_training.csv, "reader", lambda lines, _r=csv.reader, _p=parsed: _p.append(1) or _r(lines))
+            from_sql = b"".join(exports.csv_chunks(headers, rows))
+            monkeypatch.undo()
+            from_python = b"".join(exports.csv_chunks(headers, iter(rows)))  # a plain iterator: the rows in Python
+            n = 120 if "training_id" in kwargs else 240
+            assert len(list(csv.reader(io.StringIO(from_sql.decode("utf-8-sig"))))) == n + 1
+            first_diff = next(((x, y) for x, y in zip(from_sql.split(b"\r\n"), from_python.split(b"\r\n"), strict=False) if x != y), None)
+            assert from_sql == from_python, (reversed_positions, plain_labels, kwargs, first_diff)
+            # column order = question id order: the usual responses took the fast path; else none did
+            fast = not reversed_positions and plain_labels
+            assert (len(parsed) < n * 0.5) if fast else (len(parsed) > n * 0.9), len(parsed)

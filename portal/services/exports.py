@@ -19,6 +19,7 @@ from typing import Any
 import xlsxwriter
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CSV_QUOTED = (",", '"', "\r", "\n")  # what makes the csv module (QUOTE_MINIMAL, excel dialect) quote a cell
 CHUNK_ROWS = 500
 CHUNK_BYTES = 64 * 1024
 
@@ -51,12 +52,34 @@ def _cell(value: Any) -> Any:
     return neutralise(str(value))
 
 
+def csv_text(value: str) -> str:
+    """One text cell exactly as `csv_chunks` writes it: neutralised, then quoted (quotes doubled) when it
+    holds a comma, a quote or a line break. For cells formatted elsewhere (e.g. by the database)."""
+    value = neutralise(value)
+    if any(ch in value for ch in CSV_QUOTED):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
 def csv_chunks(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
-    """UTF-8 CSV with a BOM (so Excel reads Indonesian text right), yielded every CHUNK_ROWS rows."""
+    """UTF-8 CSV with a BOM (so Excel reads Indonesian text right), yielded every CHUNK_ROWS rows.
+
+    Rows that come already written as CSV text (an object with a `csv_blocks()` method yielding blocks
+    of whole lines, e.g. `report_training.RawRows`, whose cells the database formats with the same
+    rules) are passed through, one chunk per block."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
     writer.writerow([_cell(h) for h in headers])
+    blocks = getattr(rows, "csv_blocks", None)
+    if blocks is not None:
+        head = buffer.getvalue()
+        for block in blocks():
+            yield (head + block).encode("utf-8") if head else block.encode("utf-8")
+            head = ""
+        if head:
+            yield head.encode("utf-8")
+        return
     count = 0
     prefixes = FORMULA_PREFIXES
     for row in rows:

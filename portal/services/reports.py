@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, literal_column, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
@@ -433,6 +433,7 @@ def load_trainings(session: Session, filters: Filters, today: date, min_group: i
     sums and impact sums. Six queries, whatever the number of answers."""
     held = _held(filters, today)
     unit_ids = filters.unit_ids
+    conn = session.connection()  # plain rows: no ORM loading for these column selects
     stmt = (
         select(
             Training.id,
@@ -457,7 +458,7 @@ def load_trainings(session: Session, filters: Filters, today: date, min_group: i
             id=r[0], code=r[1], title=r[2], kind=r[3], provider=r[4] or "", starts_on=r[5], ends_on=r[6], jp=r[7] or 0,
             questionnaire_id=r[8], anonymous=bool(r[9]), survey_closes_on=r[10], questionnaire_title=r[11] or "",
         )
-        for r in session.execute(stmt)
+        for r in conn.execute(stmt).all()
     }
     if not rows:
         return []
@@ -471,7 +472,7 @@ def load_trainings(session: Session, filters: Filters, today: date, min_group: i
     )
     if unit_ids:
         per_training = per_training.join(Employee, Employee.id == Enrollment.employee_id).where(Employee.unit_id.in_(unit_ids))
-    for tid, n, jp in session.execute(per_training) if participants or unit_ids else ():
+    for tid, n, jp in conn.execute(per_training).all() if participants or unit_ids else ():
         rows[tid].participants, rows[tid].jp_delivered = int(n), int(jp or 0)
     if unit_ids:
         rows = {tid: r for tid, r in rows.items() if r.participants}
@@ -488,7 +489,7 @@ def load_trainings(session: Session, filters: Filters, today: date, min_group: i
     )
     if unit_ids:
         inv = inv.join(Employee, Employee.id == SurveyInvitation.employee_id)
-    for tid, qid, status, unit_member, n in session.execute(inv):
+    for tid, qid, status, unit_member, n in conn.execute(inv).all():
         r = rows.get(tid)
         if r is None or qid != r.questionnaire_id:
             continue
@@ -514,7 +515,7 @@ def load_trainings(session: Session, filters: Filters, today: date, min_group: i
     )
     if unit_ids:
         imp = imp.join(Employee, Employee.id == Enrollment.employee_id).where(Employee.unit_id.in_(unit_ids))
-    for tid, n, total in session.execute(imp):
+    for tid, n, total in conn.execute(imp).all():
         if tid in rows:
             rows[tid].impact_n, rows[tid].impact_sum = int(n or 0), float(total or 0)
     return list(rows.values())
@@ -523,73 +524,89 @@ def load_trainings(session: Session, filters: Filters, today: date, min_group: i
 def _load_l1_sums(session: Session, rows: dict[int, TrainingRow], ids: list[int], min_group: int) -> None:
     """Likert sums per training and dimension, and 0-10 counts per training, from the summaries: only
     the cells (training x question of its reaction questionnaire) with enough answers. Three small
-    queries read by primary key (training first); the few hundred summary rows are added up here, which
-    keeps both planners off the question table as the driving loop."""
+    queries read by primary key (training first); the few thousand summary rows are added up here, which
+    keeps both planners off the question table as the driving loop (plain rows, no ORM loading)."""
     qids = {rows[t].questionnaire_id for t in ids if rows[t].questionnaire_id}
     if not qids:
         return
+    conn = session.connection()
     meta = {
         q_id: (qn, kind, dim)
-        for q_id, qn, kind, dim in session.execute(
+        for q_id, qn, kind, dim in conn.execute(
             select(Question.id, Question.questionnaire_id, Question.kind, Question.dimension).where(
                 Question.questionnaire_id.in_(sorted(qids)), Question.kind.in_(("likert5", "scale0_10"))
             )
-        )
+        ).all()
     }
     if not meta:
         return
     floor = max(1, min_group)
+    # per training: its questionnaire, the least number of answers a cell needs, the sums per dimension
+    need: dict[int, tuple[int | None, int, dict[str, list[int]]]] = {
+        t: (rows[t].questionnaire_id, floor if rows[t].anonymous else 1, {}) for t in ids
+    }
     ts = TrainingSummary
     nps_cells: set[tuple[int, int]] = set()
-    for tid, q_id, n, total in session.execute(
+    for tid, q_id, n, total in conn.execute(
         select(ts.training_id, ts.question_id, ts.n, ts.total).where(ts.training_id.in_(ids), ts.question_id.in_(sorted(meta)))
-    ):
+    ).all():
         qn, kind, dim = meta[q_id]
-        r = rows[tid]
-        if qn != r.questionnaire_id or n < (floor if r.anonymous else 1):
+        own, least, dims = need[tid]
+        if qn != own or n < least:
             continue
         if kind == "likert5":
-            acc = r.dims.setdefault(dim, [0, 0])
-            acc[0] += int(n)
-            acc[1] += int(total)
-            r.likert_n += int(n)
-            r.likert_total += int(total)
+            acc = dims.get(dim)
+            if acc is None:
+                dims[dim] = [n, total]
+            else:
+                acc[0] += n
+                acc[1] += total
         else:
             nps_cells.add((tid, q_id))
+    for t, (_qn, _least, dims) in need.items():
+        r = rows[t]
+        for dim, (n, total) in dims.items():
+            acc = r.dims.setdefault(dim, [0, 0])
+            acc[0] += n
+            acc[1] += total
+            r.likert_n += n
+            r.likert_total += total
     scale = sorted({q for _t, q in nps_cells})
     if not scale:
         return
     tv = TrainingSummaryValue
-    for tid, q_id, value, count in session.execute(
+    for tid, q_id, value, count in conn.execute(
         select(tv.training_id, tv.question_id, tv.value, tv.count).where(
             tv.training_id.in_(sorted({t for t, _q in nps_cells})), tv.question_id.in_(scale), tv.count > 0
         )
-    ):
-        if (tid, q_id) in nps_cells and str(value).isdigit():
+    ).all():
+        if (tid, q_id) in nps_cells and value.isdigit():
             counts = rows[tid].nps_counts
-            counts[int(value)] = counts.get(int(value), 0) + int(count)
+            v = int(value)
+            counts[v] = counts.get(v, 0) + count
 
 
 def _enrollment_rollup(session: Session, trainings: list[TrainingRow], filters: Filters, today: date) -> tuple[int, int, JpSummary]:
     """Distinct participants and JP delivered in the period, and JP compliance in the year, from ONE pass
     over the credited enrollments of those trainings (grouped per employee). Two queries."""
-    # trainings named by sub-selects (not by lists of ids): with "IN (SELECT ...)" SQLite looks the
-    # enrollments up by the training index; with a long literal list it would rather walk every
-    # enrollment in employee order to spare the GROUP BY sort (10x slower at 100,000 enrollments)
-    held = select(Training.id).where(*_held(filters, today)) if trainings else None
-    year = [Training.ends_on >= date(filters.year, 1, 1), Training.ends_on <= date(filters.year, 12, 31)]
-    in_held = Enrollment.training_id.in_(held) if held is not None else literal(False)
-    in_year = Enrollment.training_id.in_(select(Training.id).where(*year))
-    either = or_(and_(*_held(filters, today)), and_(*year)) if held is not None else and_(*year)
+    # the trainings of the period or of the year, joined for their end date (the CASEs test it, rather
+    # than three "training_id IN (SELECT ...)" per enrollment); the employee key grouped as an expression
+    # ("+ 0"): with the bare key SQLite would walk every enrollment in employee order (its index) to spare
+    # the GROUP BY sort, 5x slower than looking the enrollments up by training and sorting
+    year = and_(Training.ends_on >= date(filters.year, 1, 1), Training.ends_on <= date(filters.year, 12, 31))
+    in_held = and_(*_held(filters, today)) if trainings else literal(False)
+    emp = (Enrollment.employee_id + literal_column("0")).label("emp")
     per_emp = (
         select(
-            Enrollment.employee_id.label("emp"),
+            emp,
             func.sum(case((in_held, 1), else_=0)).label("n_held"),
             func.sum(case((in_held, Enrollment.jp_credited), else_=0)).label("jp_held"),
-            func.sum(case((in_year, Enrollment.jp_credited), else_=0)).label("jp_year"),
+            func.sum(case((year, Enrollment.jp_credited), else_=0)).label("jp_year"),
         )
-        .where(Enrollment.training_id.in_(select(Training.id).where(either)), Enrollment.status.in_(CREDITED_STATUSES))
-        .group_by(Enrollment.employee_id)
+        .select_from(Training)
+        .join(Enrollment, Enrollment.training_id == Training.id)
+        .where(or_(in_held, year), Enrollment.status.in_(CREDITED_STATUSES))
+        .group_by(emp)
         .subquery()
     )
     active = Employee.is_active.is_(True)
@@ -606,7 +623,7 @@ def _enrollment_rollup(session: Session, trainings: list[TrainingRow], filters: 
     if filters.unit_ids:
         stmt = stmt.where(Employee.unit_id.in_(filters.unit_ids))
         employees = employees.where(Employee.unit_id.in_(filters.unit_ids))
-    participants, jp_delivered, reached, n_employees = session.execute(stmt.add_columns(employees.scalar_subquery())).one()
+    participants, jp_delivered, reached, n_employees = session.connection().execute(stmt.add_columns(employees.scalar_subquery())).one()
     return int(participants or 0), int(jp_delivered or 0), JpSummary(filters.year, int(n_employees or 0), int(reached or 0))
 
 

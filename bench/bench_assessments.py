@@ -27,12 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
-from sqlalchemy import delete, event, insert, select  # noqa: E402
-from sqlmodel import Session  # noqa: E402
+import httpx
+from sqlalchemy import delete, insert, select
+from sqlmodel import Session
 
-from portal import clock  # noqa: E402
-from portal.models import (  # noqa: E402
+from portal import clock
+from portal.models import (
     Assessment,
     AssessmentCycle,
     AssessmentItem,
@@ -43,7 +43,8 @@ from portal.models import (  # noqa: E402
     PositionStandard,
     Unit,
 )
-from tests import rig  # noqa: E402
+from tests import rig
+from tests.rig import QueryCounter
 
 PASSWORD = "Demo-Portal-2026"
 CLIENTS = 32
@@ -100,7 +101,7 @@ def bench_autosave(workdir: Path) -> None:
         server.stop()
 
 
-async def _autosave_runs(base_url: str, cycle_id: int, people, standard) -> None:  # noqa: ANN001
+async def _autosave_runs(base_url: str, cycle_id: int, people, standard) -> None:
     clients = []
     for _, nip, position_id in people:
         # idle connections dropped before uvicorn closes them (its keep-alive timeout is 5 s), as browsers do
@@ -169,7 +170,7 @@ async def _autosave_runs(base_url: str, cycle_id: int, people, standard) -> None
         await c.aclose()
 
 
-def rig_engine(url: str):  # noqa: ANN201
+def rig_engine(url: str):
     from portal.db import make_engine
 
     return make_engine(rig.test_settings(url))
@@ -276,19 +277,6 @@ def seed_scale(url: str) -> dict:
     return {"hr_nip": emps[0]["nip"], "cycle_id": 1}
 
 
-class QueryCounter:
-    def __init__(self, engine) -> None:  # noqa: ANN001
-        self.n = 0
-        self.engine = engine
-        event.listen(engine, "before_cursor_execute", self._count)
-
-    def _count(self, *args) -> None:  # noqa: ANN002
-        self.n += 1
-
-    def close(self) -> None:
-        event.remove(self.engine, "before_cursor_execute", self._count)
-
-
 def bench_heatmap(workdir: Path) -> None:
     print(f"\n== Heat map: {N_EMPLOYEES:,} employees x {N_COMPETENCIES} competencies (SQLite) ==")
     url = f"sqlite:///{workdir / 'scale.db'}"
@@ -305,15 +293,15 @@ def bench_heatmap(workdir: Path) -> None:
 
     # service only (SQL), with a query count
     timings = []
-    counter = QueryCounter(engine)
+    counter = QueryCounter(engine).start()
     for i in range(15):
         with Session(engine) as s:
-            counter.n = 0
+            counter.reset()
             t0 = time.perf_counter()
             filters, cycles, cycle = gaps.parse_filters(s, {"siklus": "1"}, today)
             hm = gaps.heatmap(s, filters, cycles, cycle)
             timings.append((time.perf_counter() - t0) * 1000)
-    service_queries = counter.n
+    service_queries = counter.count
     summary("service: parse filters + heat map (SQL)", timings[3:])
     print(f"  -> {len(hm.rows)} unit rows x {len(hm.columns)} competency columns; {service_queries} queries")
 
@@ -329,14 +317,14 @@ def bench_heatmap(workdir: Path) -> None:
         ):
             ms = []
             for _ in range(15):
-                counter.n = 0
+                counter.reset()
                 t0 = time.perf_counter()
                 r = c.get(path, headers=headers)
                 ms.append((time.perf_counter() - t0) * 1000)
                 assert r.status_code == 200, r.status_code
             summary(label, ms[3:])
-            print(f"  -> {counter.n} SQL statements for the whole request (incl. session lookup), {len(r.content) / 1024:.0f} KB HTML")
-    counter.close()
+            print(f"  -> {counter.count} SQL statements for the whole request (incl. session lookup), {len(r.content) / 1024:.0f} KB HTML")
+    counter.stop()
     engine.dispose()
 
     # over HTTP, one uvicorn worker
@@ -368,17 +356,17 @@ def bench_queries(workdir: Path) -> None:
     rig.build_database(url, demo=True)
     app = create_app(rig.test_settings(url))
     engine = app.state.engine
-    counter = QueryCounter(engine)
+    counter = QueryCounter(engine).start()
     with Session(engine) as s:
         cycle = s.execute(select(AssessmentCycle.id).where(AssessmentCycle.status == "open")).scalars().first()
         putri = s.execute(select(Employee.id, Employee.position_id).where(Employee.nip == "199706112020122026")).one()
         aditya = s.execute(select(Employee.id).where(Employee.nip == "199308272020121022")).scalar_one()
         cid = s.execute(select(PositionStandard.competency_id).where(PositionStandard.position_id == putri[1])).scalars().all()[-1]
 
-    def measure(c, label: str, method: str, path: str, **kw) -> None:  # noqa: ANN001
-        counter.n = 0
+    def measure(c, label: str, method: str, path: str, **kw) -> None:
+        counter.reset()
         r = c.request(method, path, **kw)
-        print(f"  {label:<48} {counter.n:>3} statements  (HTTP {r.status_code})")
+        print(f"  {label:<48} {counter.count:>3} statements  (HTTP {r.status_code})")
 
     with TestClient(app, base_url="http://testserver.local") as c:
         c.get("/login")
@@ -402,7 +390,7 @@ def bench_queries(workdir: Path) -> None:
         measure(c, "GET /akpk/kesenjangan", "GET", f"/akpk/kesenjangan?siklus={cycle}")
         measure(c, "GET /akpk/kesenjangan/sel (htmx)", "GET", f"/akpk/kesenjangan/sel?siklus={cycle}&baris=5&kompetensi=1",
                 headers={"HX-Request": "true"})
-    counter.close()
+    counter.stop()
 
 
 def main() -> None:

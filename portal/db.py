@@ -16,7 +16,7 @@ from portal.settings import Settings
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # Python's sqlite3 module opens implicit transactions lazily; we take control so that
     # BEGIN IMMEDIATE can be issued for writes (see `begin_immediate`).
     cursor = dbapi_connection.cursor()
@@ -76,11 +76,11 @@ def ping(engine: Engine) -> bool:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         return True
-    except Exception:  # noqa: BLE001 - any failure means "database down"
+    except Exception:
         return False
 
 
-def announce(conn, cursor, statement: str, parameters, executemany: bool = False) -> None:  # noqa: ANN001
+def announce(conn, cursor, statement: str, parameters, executemany: bool = False) -> None:
     """Statements run on the DBAPI cursor still reach `before_cursor_execute` listeners (echo, the
     query counters of the tests and benches), as SQLAlchemy's own execution would."""
     if conn._has_events or conn.engine._has_events:  # SQLAlchemy's own cheap check
@@ -97,11 +97,11 @@ class RawSelect:
     Bound values given in the statement (e.g. `status IN ('attended', 'completed')`) are kept; the
     others are passed by name to `all()` / `first()`. Leaves the transaction state to the caller."""
 
-    def __init__(self, stmt) -> None:  # noqa: ANN001
+    def __init__(self, stmt) -> None:
         self.stmt = stmt
         self._by_dialect: dict[str, tuple] = {}
 
-    def _prepare(self, dialect) -> tuple:  # noqa: ANN001
+    def _prepare(self, dialect) -> tuple:
         prepared = self._by_dialect.get(dialect.name)
         if prepared is None:
             compiled = self.stmt.compile(dialect=dialect)
@@ -115,7 +115,7 @@ class RawSelect:
             self._by_dialect[dialect.name] = prepared
         return prepared
 
-    def all(self, conn, **params) -> list[tuple]:  # noqa: ANN001, ANN003
+    def all(self, conn, **params) -> list[tuple]:
         sql, names, defaults, processors = self._prepare(conn.dialect)
         values = {**defaults, **params}
         args = tuple(values[n] for n in names) if names is not None else values
@@ -130,6 +130,35 @@ class RawSelect:
             return rows
         return [tuple(p(v) if p else v for p, v in zip(processors, row)) for row in rows]
 
-    def first(self, conn, **params) -> tuple | None:  # noqa: ANN001, ANN003
+    def first(self, conn, **params) -> tuple | None:
         rows = self.all(conn, **params)
         return rows[0] if rows else None
+
+
+class RawInsertMany:
+    """A Core INSERT (or upsert) of a hot path compiled for one dialect and run through the driver's
+    executemany: the companion of RawSelect for writes of many plain rows (ints and strings, which
+    need no SQLAlchemy type processing). Rows are tuples in the order of `keys`. Runs on the given
+    connection, inside its transaction."""
+
+    def __init__(self, stmt, dialect, keys: list[str]) -> None:
+        compiled = stmt.compile(dialect=dialect, column_keys=keys)
+        self.sql = str(compiled)
+        self.keys = keys
+        self.positional = bool(compiled.positional)
+        order = [keys.index(k) for k in compiled.positiontup] if compiled.positional else []
+        self.perm = None if order == list(range(len(keys))) else order
+
+    def run(self, conn, rows: list[tuple]) -> None:
+        if not self.positional:
+            params: list = [dict(zip(self.keys, r)) for r in rows]
+        elif self.perm is not None:
+            params = [tuple(r[i] for i in self.perm) for r in rows]
+        else:
+            params = rows
+        cursor = conn.connection.cursor()
+        try:
+            announce(conn, cursor, self.sql, params, executemany=True)
+            cursor.executemany(self.sql, params)
+        finally:
+            cursor.close()

@@ -18,7 +18,6 @@ import time
 import urllib.request
 from dataclasses import dataclass, replace
 from pathlib import Path
-
 from typing import Self
 
 from sqlalchemy import create_engine, event, text
@@ -121,7 +120,7 @@ def build_database(url: str, *, demo: bool) -> None:
             engine.dispose()
 
 
-def test_settings(url: str, **overrides):  # noqa: ANN201
+def test_settings(url: str, **overrides):
     from portal.settings import Settings
 
     return replace(Settings(), environment="test", database_url=url, secret_key=TEST_SECRET, **overrides)
@@ -184,7 +183,7 @@ class LiveServer:
 class QueryCounter:
     """Counts the SQL statements an engine runs inside a `with` block (for bounded-query tests)."""
 
-    def __init__(self, engine) -> None:  # noqa: ANN001
+    def __init__(self, engine) -> None:
         self.engine = engine
         self.statements: list[str] = []
 
@@ -192,12 +191,21 @@ class QueryCounter:
     def count(self) -> int:
         return len(self.statements)
 
-    def _on(self, conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001, ARG002
+    def _on(self, conn, cursor, statement, parameters, context, executemany) -> None:
         self.statements.append(statement)
 
-    def __enter__(self) -> Self:
+    def start(self) -> Self:
         event.listen(self.engine, "before_cursor_execute", self._on)
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def stop(self) -> None:
         event.remove(self.engine, "before_cursor_execute", self._on)
+
+    def reset(self) -> None:
+        self.statements.clear()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

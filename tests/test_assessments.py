@@ -67,7 +67,7 @@ def standard(db, nip: str) -> list[int]:
     return [r[0] for r in sorted(rows, key=lambda r: (order[r[1]], r[2]))]
 
 
-def assessment(db, cycle_id: int, nip: str, role: str):  # noqa: ANN201
+def assessment(db, cycle_id: int, nip: str, role: str):
     db.expire_all()
     return db.execute(
         select(Assessment).where(
@@ -101,12 +101,12 @@ def snapshot(db) -> list[tuple]:
     return [tuple(r) for r in a] + [tuple(r) for r in i]
 
 
-def relogin(client, nip: str) -> None:  # noqa: ANN001
+def relogin(client, nip: str) -> None:
     client.cookies.clear()
     login(client, nip)
 
 
-def fill_all(client, base: str, cids: list[int], level: int = 3, **overrides: int):  # noqa: ANN001, ANN201
+def fill_all(client, base: str, cids: list[int], level: int = 3, **overrides: int):
     """Save every level through the plain (no-JavaScript) form."""
     data = {f"level-{cid}": str(overrides.get(f"c{cid}", level)) for cid in cids}
     data["action"] = "simpan"
@@ -468,7 +468,7 @@ def _team_routes(cycle: int, subject: int, cid: int) -> list[tuple[str, str, dic
     ]
 
 
-def _call(client, method: str, url: str, data: dict):  # noqa: ANN001, ANN202
+def _call(client, method: str, url: str, data: dict):
     if method == "GET":
         return client.get(url, follow_redirects=False)
     return post(client, url, data, htmx=url.split("/")[-2] == "kompetensi")

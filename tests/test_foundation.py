@@ -135,7 +135,7 @@ def test_unique_submitted_response_per_invitation(db):
 
 
 def test_demo_data_is_realistic(db):
-    count = lambda model: db.execute(select(func.count()).select_from(model)).scalar_one()  # noqa: E731
+    count = lambda model: db.execute(select(func.count()).select_from(model)).scalar_one()
     assert count(m.Employee) >= 50
     assert count(m.Unit) >= 6
     assert count(m.Competency) >= 9 + 12

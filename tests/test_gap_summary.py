@@ -12,17 +12,25 @@ from portal.models import AssessmentGap, Competency, Unit
 from portal.services import gap_summary
 from tests import rig
 from tests.conftest import DEMO, login, post
-from tests.test_assessments import DIAN, RAHMAT, emp_id, fill_all, open_cycle, relogin, standard
+from tests.test_assessments import (
+    DIAN,
+    RAHMAT,
+    emp_id,
+    fill_all,
+    open_cycle,
+    relogin,
+    standard,
+)
 
 INITIAL_REVISION = "519770feec2d"
 
 
-def stored(db) -> list[tuple]:  # noqa: ANN001
+def stored(db) -> list[tuple]:
     db.expire_all()
     return sorted(tuple(r) for r in db.execute(select(*[AssessmentGap.__table__.c[c] for c in gap_summary._COLUMNS])))
 
 
-def recount(db) -> list[tuple]:  # noqa: ANN001
+def recount(db) -> list[tuple]:
     """Straight from the assessments: the supervisor's submitted levels, else the person's own."""
     return sorted(tuple(r) for r in db.execute(gap_summary.final_gap_rows()))
 

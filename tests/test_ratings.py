@@ -28,8 +28,8 @@ from portal.models import (
 )
 from portal.services import demo_ratings
 from portal.services import ratings as svc
-from tests.rig import QueryCounter
 from tests.conftest import DEMO, login, post, text_of
+from tests.rig import QueryCounter
 
 SURYADI = "197803022003121008"  # Kepala Puskesmas Sei Jang: a supervisor, but not Putri's
 RAHMAT = "198901302011011027"  # Putri's colleague (same supervisor)

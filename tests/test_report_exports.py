@@ -316,7 +316,7 @@ def _asgi_get(app, path: str, query: str, cookie: str) -> dict[str, Any]:
     def target() -> None:
         try:
             anyio.run(run)
-        except BaseException as exc:  # noqa: BLE001 - re-raised below
+        except BaseException as exc:
             errors.append(exc)
 
     thread = threading.Thread(target=target)

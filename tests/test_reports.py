@@ -35,8 +35,8 @@ from portal.models import (
 from portal.services import questionnaires as qsvc
 from portal.services import reports
 from portal.services import surveys as svc
-from tests.rig import QueryCounter
 from tests.conftest import DEMO, login, text_of
+from tests.rig import QueryCounter
 
 TODAY = date(2031, 6, 30)
 HIDDEN = "Terlalu sedikit tanggapan (n &lt; 5)"  # as it appears in HTML

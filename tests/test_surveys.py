@@ -31,8 +31,8 @@ from portal.models import (
 )
 from portal.services import questionnaires as qsvc
 from portal.services import surveys as svc
-from tests.rig import QueryCounter
 from tests.conftest import DEMO, login, post, text_of
+from tests.rig import QueryCounter
 
 # Participants of the demo training PLT-ANT-01 besides the demo employee (all have open invitations).
 PEERS = ["198901302011011027", "199402242019031031", "199510302020122032"]

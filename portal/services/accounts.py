@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
 from functools import lru_cache
 
 from sqlalchemy import bindparam, delete, func, select, update
@@ -14,7 +13,15 @@ from sqlmodel import Session
 
 from portal import security
 from portal.db import RawSelect
-from portal.models import AuditEvent, Employee, LoginFailure, Position, Unit, UserSession, utcnow
+from portal.models import (
+    AuditEvent,
+    Employee,
+    LoginFailure,
+    Position,
+    Unit,
+    UserSession,
+    utcnow,
+)
 from portal.settings import Settings
 
 SESSION_TOUCH_SECONDS = 60
@@ -125,7 +132,7 @@ def _user_statement() -> RawSelect:
     return RawSelect(_user_select())
 
 
-def _user_select():  # noqa: ANN202
+def _user_select():
     report = aliased(Employee)
     reports = select(report.id).where(report.supervisor_id == UserSession.employee_id, report.is_active.is_(True)).exists()
     return (

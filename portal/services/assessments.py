@@ -21,8 +21,6 @@ from sqlmodel import Session
 
 from portal import scoring
 from portal.i18n import _, format_date, format_datetime
-from portal.services import gap_summary
-from portal.services.accounts import audit
 from portal.models import (
     Assessment,
     AssessmentCycle,
@@ -38,6 +36,8 @@ from portal.models import (
     Unit,
     utcnow,
 )
+from portal.services import gap_summary
+from portal.services.accounts import audit
 
 ROLES = ("self", "supervisor")
 GROUP_ORDER = ("manajerial", "sosial_kultural", "teknis")
@@ -232,12 +232,12 @@ _U = Unit.__table__
 _S = PositionStandard.__table__
 
 
-def _insert(session: Session, model):  # noqa: ANN001, ANN202
+def _insert(session: Session, model):
     """INSERT with ON CONFLICT support for the session's backend (SQLite or PostgreSQL)."""
     return _dialect_insert(session.get_bind().dialect.name, model)
 
 
-def _dialect_insert(name: str, model):  # noqa: ANN001, ANN202
+def _dialect_insert(name: str, model):
     if name == "postgresql":
         return postgresql.insert(model)
     if name == "sqlite":
@@ -246,7 +246,7 @@ def _dialect_insert(name: str, model):  # noqa: ANN001, ANN202
 
 
 @lru_cache(maxsize=4)
-def _upserts(dialect: str):  # noqa: ANN202
+def _upserts(dialect: str):
     """(assessment upsert, item upsert with note, item upsert keeping the note) for a dialect."""
     a = _dialect_insert(dialect, _A).values(
         cycle_id=bindparam("cycle_id"),
@@ -307,7 +307,7 @@ _CYCLE_COLUMNS = (
 )
 
 
-def _cycle(row) -> Cycle:  # noqa: ANN001
+def _cycle(row) -> Cycle:
     return Cycle(*row)
 
 

@@ -19,7 +19,14 @@ from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from portal.demo_content import DEMO_ACCOUNTS
-from portal.models import Assessment, AssessmentCycle, AssessmentItem, Competency, Employee, PositionStandard
+from portal.models import (
+    Assessment,
+    AssessmentCycle,
+    AssessmentItem,
+    Competency,
+    Employee,
+    PositionStandard,
+)
 from portal.services import gap_summary
 
 PUTRI = DEMO_ACCOUNTS["employee"]

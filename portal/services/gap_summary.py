@@ -15,12 +15,18 @@ from __future__ import annotations
 from sqlalchemy import and_, case, delete, func, insert, select
 from sqlmodel import Session
 
-from portal.models import Assessment, AssessmentGap, AssessmentItem, Employee, PositionStandard
+from portal.models import (
+    Assessment,
+    AssessmentGap,
+    AssessmentItem,
+    Employee,
+    PositionStandard,
+)
 
 _COLUMNS = ["cycle_id", "subject_id", "competency_id", "unit_id", "position_id", "gap"]
 
 
-def final_gap_rows(cycle_id: int | None = None, subject_id: int | None = None):  # noqa: ANN201
+def final_gap_rows(cycle_id: int | None = None, subject_id: int | None = None):
     """SELECT of the summary rows, straight from the assessments (also the tests' recount)."""
     a = Assessment
     conds = [a.status == "submitted"]

@@ -28,7 +28,13 @@ from portal.models import (
     PositionStandard,
     Unit,
 )
-from portal.services.assessments import GROUP_ORDER, Cycle, default_cycle, get_cycle, list_cycles
+from portal.services.assessments import (
+    GROUP_ORDER,
+    Cycle,
+    default_cycle,
+    get_cycle,
+    list_cycles,
+)
 
 PEOPLE_PER_PAGE = 50
 
@@ -197,7 +203,7 @@ def subtree_ids(units: list[UnitOption], root_id: int) -> list[int]:
 def heatmap(session: Session, filters: Filters, cycles: list[Cycle], cycle: Cycle | None) -> Heatmap:
     """Units x competencies for one cycle. 5 queries: units; people per unit and position;
     submissions per unit; the standards of those positions (the columns, and which cells exist);
-    the gap sums per cell over the final assessments."""
+    the gap sums per cell from the gap summary kept at submit time (services/gap_summary.py)."""
     units = unit_tree(session)
     hm = Heatmap(cycle, cycles, units, filters, [], [])
     if cycle is None:

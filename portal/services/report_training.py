@@ -1052,7 +1052,7 @@ class prefetch:
                     if not batch or not self._put(batch):
                         break
                 result.close()
-        except BaseException as exc:  # noqa: BLE001 - handed over to the reading thread
+        except BaseException as exc:
             self._put(exc)
             return
         self._put(None)

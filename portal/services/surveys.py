@@ -29,7 +29,7 @@ from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlmodel import Session
 
-from portal.db import RawSelect, announce
+from portal.db import RawInsertMany, RawSelect
 from portal.i18n import _
 from portal.models import (
     Answer,
@@ -588,48 +588,17 @@ def _summary_rows(training_id: int, structure: Structure, answers: dict[int, Ans
 _SUBMIT: dict[str, dict[str, Any]] = {}
 
 
-class _Many:
-    """A Core INSERT compiled once per dialect and run through the driver's executemany.
-
-    A submit writes ~100 rows (answers, totals, value counts) of plain ints and strings, which need
-    no SQLAlchemy type processing; skipping its per-row parameter handling halves the submit's
-    Python time. Rows are tuples in the order of `keys`. Runs on the session's own connection,
-    inside its transaction."""
-
-    def __init__(self, stmt: Any, dialect: Any, keys: list[str]) -> None:
-        compiled = stmt.compile(dialect=dialect, column_keys=keys)
-        self.sql = str(compiled)
-        self.keys = keys
-        self.positional = bool(compiled.positional)
-        order = [keys.index(k) for k in compiled.positiontup] if compiled.positional else []
-        self.perm = None if order == list(range(len(keys))) else order
-
-    def run(self, conn: Any, rows: list[tuple]) -> None:
-        if not self.positional:
-            params: list[Any] = [dict(zip(self.keys, r)) for r in rows]
-        elif self.perm is not None:
-            params = [tuple(r[i] for i in self.perm) for r in rows]
-        else:
-            params = rows
-        cursor = conn.connection.cursor()
-        try:
-            announce(conn, cursor, self.sql, params, executemany=True)
-            cursor.executemany(self.sql, params)
-        finally:
-            cursor.close()
+_MANY: dict[str, dict[str, RawInsertMany]] = {}
 
 
-_MANY: dict[str, dict[str, _Many]] = {}
-
-
-def _submit_many(conn: Any) -> dict[str, _Many]:
+def _submit_many(conn: Any) -> dict[str, RawInsertMany]:
     many = _MANY.get(conn.dialect.name)
     if many is None:
         stmts = _submit_statements(conn.dialect.name)
         many = _MANY[conn.dialect.name] = {
-            "answers": _Many(stmts["answers"], conn.dialect, ["response_id", "question_id", "value_num", "value_before", "value_text"]),
-            "totals": _Many(stmts["totals"], conn.dialect, ["training_id", "question_id", "n", "total", "n_before", "total_before"]),
-            "values": _Many(stmts["values"], conn.dialect, ["training_id", "question_id", "value", "count"]),
+            "answers": RawInsertMany(stmts["answers"], conn.dialect, ["response_id", "question_id", "value_num", "value_before", "value_text"]),
+            "totals": RawInsertMany(stmts["totals"], conn.dialect, ["training_id", "question_id", "n", "total", "n_before", "total_before"]),
+            "values": RawInsertMany(stmts["values"], conn.dialect, ["training_id", "question_id", "value", "count"]),
         }
     return many
 

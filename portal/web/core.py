@@ -19,9 +19,14 @@ from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
-from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+)
 from litestar.handlers.base import BaseRouteHandler
+from litestar.params import Body
 from litestar.response import Redirect, Template
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlalchemy.engine import Engine
@@ -338,7 +343,7 @@ def _error_page(request: Request, status: int, title: str, message: str) -> Resp
     template = "partials/_error.html" if is_htmx(request) else "errors/error.html"
     try:
         return render(request, template, {"status": status, "title": title, "message": message}, status_code=status)
-    except Exception:  # noqa: BLE001 - never fail while reporting a failure
+    except Exception:
         return Response(content=f"{status} {title}", status_code=status, media_type="text/plain")
 
 

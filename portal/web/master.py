@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Controller, Request, get
 
 from portal.services import master
-from portal.web.core import positive_int, DB, hr_required, is_htmx, render
+from portal.web.core import DB, hr_required, is_htmx, positive_int, render
 
 
 class MasterHomeController(Controller):

@@ -23,20 +23,19 @@ from portal.services.questionnaires import Structure
 from portal.services.ratings import RatingContext
 from portal.services.surveys import AnswerValue, count_answered, validate_complete
 from portal.web.core import (
-    FormData,
-    first_value,
-    positive_int,
     DB,
     Config,
+    FormData,
     User,
+    first_value,
     flash,
     hr_required,
     is_htmx,
+    positive_int,
     redirect,
     render,
     supervisor_required,
 )
-
 
 
 def _partial(request: Request) -> bool:

@@ -25,7 +25,7 @@ from portal.models import Questionnaire
 from portal.services import exports, report_training, reports
 from portal.services.accounts import CurrentUser, audit
 from portal.settings import Settings
-from portal.web.core import positive_int, DB, Config, User, hr_required, is_htmx, render
+from portal.web.core import DB, Config, User, hr_required, is_htmx, positive_int, render
 
 VARY = {"vary": "HX-Request, HX-Request-Type"}
 FORMATS = ("csv", "xlsx")

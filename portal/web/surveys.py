@@ -29,15 +29,15 @@ from portal.services.questionnaires import (
 )
 from portal.services.surveys import AnswerValue, InvitationView
 from portal.web.core import (
-    FormData,
-    first_value,
-    positive_int,
     DB,
     Config,
+    FormData,
     User,
+    first_value,
     flash,
     hr_required,
     is_htmx,
+    positive_int,
     redirect,
     render,
 )

@@ -63,10 +63,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         cookie_httponly=True,
         cookie_samesite="lax",
         header_name="x-csrftoken",
-        exclude=["/static/"],
+        exclude=[core.STATIC_PATH + "/"],
     )
     static = create_static_files_router(
-        path="/static",
+        path=core.STATIC_PATH,
         directories=[core.STATIC_DIR],
         name="static",
         opt={"public": True},

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
@@ -69,6 +69,12 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def connection_of(db: Session | Connection) -> Connection:
+    """The Core connection behind a session (its transaction), or the connection itself: services on
+    hot read paths accept either (see portal.web.core.run_read)."""
+    return db if isinstance(db, Connection) else db.connection()
 
 
 def ping(engine: Engine) -> bool:

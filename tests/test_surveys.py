@@ -407,6 +407,49 @@ def test_survey_not_yet_open(client, db):
     assert "Akan dibuka" in client.get("/survei").text
 
 
+def test_survey_page_reads_while_another_connection_holds_the_write_lock(client, db, engine, backend):
+    """The form is read without writing (on SQLite right on the event loop, portal.web.core.run_read):
+    a writer holding the lock does not hold up a participant opening the survey."""
+    s = make_survey(db)
+    inv = s["invitations"][DEMO["employee"]]
+    login(client, DEMO["employee"])
+    assert autosave(client, inv, s["structure"].questions[0], "4").status_code == 200
+    with engine.connect() as writer:
+        if backend == "sqlite":
+            writer.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            writer.execute(select(SurveyInvitation.id).where(SurveyInvitation.id == inv).with_for_update())
+        page = client.get(f"/survei/{inv}")
+        writer.rollback()
+    assert page.status_code == 200
+    assert 'name="jawaban"' not in page.text and 'id="jawaban"' in page.text
+    assert re.search(rf'name="q{s["structure"].questions[0].id}" value="4"[^>]*checked', page.text)
+    assert "1 dari" in text_of(page.text)
+
+
+def test_status_page_hands_over_a_pending_flash_once(client, db):
+    """The status page of a submitted survey (read through run_read) still shows the session's one-shot
+    message and clears it."""
+    from portal import security
+    from portal.models import UserSession
+    from portal.services import accounts
+
+    s = make_survey(db)
+    inv = s["invitations"][DEMO["employee"]]
+    login(client, DEMO["employee"])
+    fill_all(client, inv, s["structure"])
+    assert submit(client, inv).status_code == 200
+    key = security.session_key(client.cookies.get("portal_session"))
+    accounts.set_flash(db, key, "Pesan uji sekali tampil", "info")
+    db.commit()
+    first = client.get(f"/survei/{inv}")
+    assert first.status_code == 200 and "Terima kasih" in first.text
+    assert "Pesan uji sekali tampil" in first.text
+    db.expire_all()
+    assert db.execute(select(UserSession.flash).where(UserSession.id == key)).scalar_one() is None
+    assert "Pesan uji sekali tampil" not in client.get(f"/survei/{inv}").text
+
+
 def test_attributed_questionnaire_keeps_the_link(client, db):
     s = make_survey(db, anonymous=False)
     inv = s["invitations"][DEMO["employee"]]

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, func, insert, literal, select, update
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from portal.i18n import _
@@ -153,10 +154,10 @@ def _parse_options(raw: str | None) -> tuple[str, ...]:
     return tuple(str(v) for v in value) if isinstance(value, list) else ()
 
 
-def db_token(session: Session) -> str:
-    """Identifies the database behind a session, so that one process serving several databases (tests,
-    benches) never mixes their cached structures."""
-    bind = session.get_bind()
+def db_token(session: Session | Connection) -> str:
+    """Identifies the database behind a session (or connection), so that one process serving several
+    databases (tests, benches) never mixes their cached structures."""
+    bind = session.engine if isinstance(session, Connection) else session.get_bind()
     token = getattr(bind, "_portal_cache_token", None)
     if token is None:
         token = f"{bind.url!r}#{uuid.uuid4().hex}"
@@ -164,7 +165,7 @@ def db_token(session: Session) -> str:
     return token
 
 
-def load_structure(session: Session, questionnaire_id: int, revision: int | None = None) -> Structure:
+def load_structure(session: Session | Connection, questionnaire_id: int, revision: int | None = None) -> Structure:
     """The questionnaire and its ordered questions, cached per (id, revision) in this process.
 
     Callers that already know the revision (e.g. from the invitation query) pass it and then no query

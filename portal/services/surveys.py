@@ -27,9 +27,10 @@ from typing import Any
 from sqlalchemy import and_, bindparam, case, delete, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
-from portal.db import RawInsertMany, RawSelect
+from portal.db import RawInsertMany, RawSelect, connection_of
 from portal.i18n import _
 from portal.models import (
     Answer,
@@ -320,12 +321,12 @@ def _hot_statements() -> tuple[RawSelect, RawSelect]:
 
 
 def load_invitation(
-    session: Session, invitation_id: int, employee_id: int, *, with_answers: bool = False
+    session: Session | Connection, invitation_id: int, employee_id: int, *, with_answers: bool = False
 ) -> tuple[InvitationView, dict[int, AnswerValue]] | None:
     """The employee's own invitation (None for someone else's, or when not enrolled as attended),
     and its draft answers when asked (a second query; never one per question)."""
     by_id, answers_stmt = _hot_statements()
-    conn = session.connection()
+    conn = connection_of(session)
     row = by_id.first(conn, inv=invitation_id, emp=employee_id)
     if row is None:
         return None

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from litestar import Controller, Request, get
@@ -31,23 +30,6 @@ VARY = {"vary": "HX-Request, HX-Request-Type"}
 FORMATS = ("csv", "xlsx")
 
 
-def _install_filters(request: Request) -> None:
-    """`numc`: the `num` filter (Indonesian separators, Babel) memoised per value. A dashboard shows
-    about a thousand numbers and most of them repeat (counts, percentages); Babel takes ~30 us each."""
-    filters = request.app.template_engine.engine.filters
-    if "numc" not in filters:
-        base = filters["num"]
-        cached = lru_cache(maxsize=16384)(lambda value, digits: base(value, digits))
-
-        def numc(value: Any, digits: int = 0) -> str:
-            try:
-                return cached(value, digits)
-            except TypeError:  # unhashable
-                return base(value, digits)
-
-        filters["numc"] = numc
-
-
 def partial_request(request: Request) -> bool:
     """An htmx request that wants a fragment (a history restore asks for the full page)."""
     return is_htmx(request) and request.headers.get("hx-request-type", "partial") != "full"
@@ -55,7 +37,6 @@ def partial_request(request: Request) -> bool:
 
 
 def _context(request: Request, db: DB, settings: Settings) -> tuple[date, reports.Filters, dict[str, Any]]:
-    _install_filters(request)
     today = clock.today(settings.timezone)
     units = reports.unit_options(db)
     filters = reports.parse_filters(request.query_params, today, units)
@@ -165,7 +146,6 @@ class TrainingListController(Controller):
 
 
 def _report(request: Request, db: DB, settings: Settings, training_id: int) -> tuple[date, report_training.TrainingReport]:
-    _install_filters(request)
     today = clock.today(settings.timezone)
     rep = report_training.training_report(db, training_id, today, settings.min_group_size, settings.application_window_days)
     if rep is None:

@@ -15,8 +15,10 @@ from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
 from markupsafe import Markup, escape
+from sqlalchemy.engine import Connection
 
 from portal import clock
 from portal.i18n import _
@@ -40,6 +42,8 @@ from portal.web.core import (
     positive_int,
     redirect,
     render,
+    run_read,
+    take_flash,
 )
 
 SLOT = "\x00"
@@ -208,19 +212,30 @@ class SurveyController(Controller):
         }
         return render(request, "surveys/form.html", ctx, status_code=status_code)
 
-    @get(sync_to_thread=True)
-    def show(self, request: Request, db: DB, user: User, settings: Config, invitation_id: int) -> Any:
+    @get()
+    async def show(self, request: Request, state: State, user: User, settings: Config, invitation_id: int) -> Any:
+        """The most requested page of the portal: read without an ORM session (portal.web.core.run_read)."""
         today = clock.today(settings.timezone)
-        inv, answers = _own_invitation(db, user, invitation_id, with_answers=True)
-        state = inv.state(today)
-        if state != "open":
+
+        def read(conn: Connection) -> tuple[InvitationView, dict[int, AnswerValue], Structure | None]:
+            inv, answers = _own_invitation(conn, user, invitation_id, with_answers=True)
+            if inv.state(today) != "open":
+                return inv, answers, None
+            return inv, answers, qsvc.load_structure(conn, inv.questionnaire_id, inv.revision)
+
+        inv, answers, structure = await run_read(state, read)
+        if structure is None:
             return render(
                 request,
                 "surveys/status.html",
-                {"inv": inv, "state": state, "code": svc.receipt_code(settings.secret_key, inv.id), "submitted_on": None},
-                db=db,
+                {
+                    "inv": inv,
+                    "state": inv.state(today),
+                    "code": svc.receipt_code(settings.secret_key, inv.id),
+                    "submitted_on": None,
+                    "flash": await take_flash(state, user),
+                },
             )
-        structure = qsvc.load_structure(db, inv.questionnaire_id, inv.revision)
         return self._form_page(request, inv, structure, answers, today)
 
     @post("/jawaban/{question_id:int}", sync_to_thread=True)

@@ -169,6 +169,24 @@ def scores_rebuild_gaps(cycle_id: int | None) -> None:
         engine.dispose()
     click.echo(f"Ringkasan kesenjangan AKPK dibangun ulang: {rows} baris.")
 
+
+@scores.command("rebuild-jp", help="Rebuild the per-employee JP summary of each year from the enrollments "
+                "(database triggers keep it; this repairs it, e.g. after triggers were disabled for a bulk load).")
+def scores_rebuild_jp() -> None:
+    from sqlmodel import Session
+
+    from portal.db import make_engine
+    from portal.services import jp_summary
+
+    engine = make_engine(_settings())
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            rows = jp_summary.rebuild(session)
+            session.commit()
+    finally:
+        engine.dispose()
+    click.echo(f"Ringkasan JP pegawai dibangun ulang: {rows} baris.")
+
 if __name__ == "__main__":  # pragma: no cover
     main()
 

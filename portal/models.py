@@ -275,6 +275,24 @@ class Enrollment(SQLModel, table=True):
     jp_credited: int = Field(default=0)
 
 
+class EmployeeJp(SQLModel, table=True):
+    """Per employee and calendar year: the credited enrollments (status attended or completed) in
+    trainings that END in that year, and their JP. Kept by database triggers on `enrollment` and on
+    `training.ends_on` (migration 3c1f0a9d2b7e), so every write path - the services, imports, bulk
+    COPY - keeps it exact; the JP compliance figures (20 JP a year) read it instead of grouping every
+    enrollment of the year per employee. Rows may stay behind with trainings = 0 (read with
+    `trainings > 0`). Derived data: `portal scores rebuild-jp` recomputes it."""
+
+    __table_args__ = (
+        Index("ix_employeejp_year_jp", "year", "jp", "employee_id", "trainings"),
+        {"sqlite_with_rowid": False},
+    )
+    employee_id: int = Field(primary_key=True)
+    year: int = Field(primary_key=True)
+    trainings: int = Field(default=0)
+    jp: int = Field(default=0)
+
+
 # --------------------------------------------------------------------------- surveys (L1)
 
 

@@ -19,9 +19,9 @@ from portal.models import (
     Training,
     Unit,
 )
+from portal.services.jp_summary import CREDITED_STATUSES, credited_per_employee
 
 JP_TARGET = 20
-CREDITED_STATUSES = ("attended", "completed")
 
 
 @dataclass
@@ -196,17 +196,7 @@ def hr_counts(session: Session, today: date) -> dict[str, int]:
 
 def jp_compliance_summary(session: Session, year: int) -> dict[str, int]:
     """How many active employees reached the JP target in a year (used on HR's Beranda)."""
-    per_emp = (
-        select(Enrollment.employee_id, func.sum(Enrollment.jp_credited).label("jp"))
-        .join(Training, Training.id == Enrollment.training_id)
-        .where(
-            Enrollment.status.in_(CREDITED_STATUSES),
-            Training.ends_on >= date(year, 1, 1),
-            Training.ends_on <= date(year, 12, 31),
-        )
-        .group_by(Enrollment.employee_id)
-        .subquery()
-    )
+    per_emp = credited_per_employee(year)
     row = session.execute(
         select(
             func.count(Employee.id),

@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import and_, case, func, literal, literal_column, or_, select
+from sqlalchemy import and_, case, distinct, func, literal, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
@@ -36,6 +36,7 @@ from portal.i18n import _
 from portal.models import (
     ApplicationRating,
     Employee,
+    EmployeeJp,
     Enrollment,
     ImpactScore,
     Question,
@@ -46,6 +47,7 @@ from portal.models import (
     TrainingSummaryValue,
     Unit,
 )
+from portal.services import jp_summary
 from portal.services.home import CREDITED_STATUSES, JP_TARGET
 from portal.services.questionnaires import DIMENSION_LABELS
 
@@ -587,56 +589,48 @@ def _load_l1_sums(session: Session, rows: dict[int, TrainingRow], ids: list[int]
 
 
 def _enrollment_rollup(session: Session, trainings: list[TrainingRow], filters: Filters, today: date) -> tuple[int, int, JpSummary]:
-    """Distinct participants and JP delivered in the period, and JP compliance in the year, from ONE pass
-    over the credited enrollments of those trainings (grouped per employee). Two queries."""
-    # the trainings of the period or of the year, joined for their end date (the CASEs test it, rather
-    # than three "training_id IN (SELECT ...)" per enrollment); the employee key grouped as an expression
-    # ("+ 0"): with the bare key SQLite would walk every enrollment in employee order (its index) to spare
-    # the GROUP BY sort, 5x slower than looking the enrollments up by training and sorting
-    year = and_(Training.ends_on >= date(filters.year, 1, 1), Training.ends_on <= date(filters.year, 12, 31))
-    in_held = and_(*_held(filters, today)) if trainings else literal(False)
-    emp = (Enrollment.employee_id + literal_column("0")).label("emp")
-    per_emp = (
-        select(
-            emp,
-            func.sum(case((in_held, 1), else_=0)).label("n_held"),
-            func.sum(case((in_held, Enrollment.jp_credited), else_=0)).label("jp_held"),
-            func.sum(case((year, Enrollment.jp_credited), else_=0)).label("jp_year"),
-        )
-        .select_from(Training)
-        .join(Enrollment, Enrollment.training_id == Training.id)
-        .where(or_(in_held, year), Enrollment.status.in_(CREDITED_STATUSES))
-        .group_by(emp)
-        .subquery()
-    )
+    """Distinct participants and JP delivered in the period, and JP compliance in the year. Two queries:
+    the compliance from the JP summary (`employeejp`, kept by triggers), the period's figures from the
+    credited enrollments of the trainings held in it (already known: no join to the trainings) - or,
+    for a whole past year, from the summary too."""
+    unit_ids = filters.unit_ids
+    conn = session.connection()
+    j = EmployeeJp
     active = Employee.is_active.is_(True)
-    employees = select(func.count()).select_from(Employee).where(active)
-    stmt = (
-        select(
-            func.coalesce(func.sum(case((per_emp.c.n_held > 0, 1), else_=0)), 0),
-            func.coalesce(func.sum(per_emp.c.jp_held), 0),
-            func.coalesce(func.sum(case((and_(active, per_emp.c.jp_year >= JP_TARGET), 1), else_=0)), 0),
-        )
-        .select_from(per_emp)
-        .join(Employee, Employee.id == per_emp.c.emp)
+    in_unit = [Employee.unit_id.in_(unit_ids)] if unit_ids else []
+    reached = (
+        select(func.count())
+        .select_from(j)
+        .join(Employee, Employee.id == j.employee_id)
+        .where(j.year == filters.year, j.jp >= JP_TARGET, active, *in_unit)
+        .scalar_subquery()
     )
-    if filters.unit_ids:
-        stmt = stmt.where(Employee.unit_id.in_(filters.unit_ids))
-        employees = employees.where(Employee.unit_id.in_(filters.unit_ids))
-    participants, jp_delivered, reached, n_employees = session.connection().execute(stmt.add_columns(employees.scalar_subquery())).one()
-    return int(participants or 0), int(jp_delivered or 0), JpSummary(filters.year, int(n_employees or 0), int(reached or 0))
+    employees = select(func.count()).select_from(Employee).where(active, *in_unit).scalar_subquery()
+    whole_year = filters.mode == "tahun" and filters.end <= today
+    if whole_year:
+        # the period is the year, and all of it is past: its trainings are the summary's
+        period = (
+            select(func.count(), func.coalesce(func.sum(j.jp), 0))
+            .select_from(j)
+            .where(j.year == filters.year, j.trainings > 0)
+        )
+        if unit_ids:
+            period = period.join(Employee, Employee.id == j.employee_id).where(*in_unit)
+    elif trainings:
+        period = select(func.count(distinct(Enrollment.employee_id)), func.coalesce(func.sum(Enrollment.jp_credited), 0)).where(
+            Enrollment.training_id.in_([t.id for t in trainings]), Enrollment.status.in_(CREDITED_STATUSES)
+        )
+        if unit_ids:
+            period = period.join(Employee, Employee.id == Enrollment.employee_id).where(*in_unit)
+    else:
+        period = select(literal(0), literal(0))
+    participants, jp_delivered, n_reached, n_employees = conn.execute(period.add_columns(reached, employees)).one()
+    return int(participants or 0), int(jp_delivered or 0), JpSummary(filters.year, int(n_employees or 0), int(n_reached or 0))
 
 
 def _jp_per_employee(year: int) -> Any:
-    # IN (SELECT trainings of the year) rather than a join or a list of ids: SQLite would otherwise walk
-    # every enrollment in employee order to spare the GROUP BY sort
-    of_year = select(Training.id).where(Training.ends_on >= date(year, 1, 1), Training.ends_on <= date(year, 12, 31))
-    return (
-        select(Enrollment.employee_id, func.sum(Enrollment.jp_credited).label("jp"))
-        .where(Enrollment.status.in_(CREDITED_STATUSES), Enrollment.training_id.in_(of_year))
-        .group_by(Enrollment.employee_id)
-        .subquery()
-    )
+    """(employee_id, jp) of the employees credited in the year, from the JP summary."""
+    return jp_summary.credited_per_employee(year)
 
 
 def _months(filters: Filters, today: date) -> list[date]:

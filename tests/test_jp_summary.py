@@ -1,0 +1,158 @@
+"""The per-employee JP summary (table `employeejp`) on SQLite and PostgreSQL: kept exact by the
+database triggers through any write to enrollments or to a training's end date, filled by its
+migration, rebuilt by `portal scores rebuild-jp`, and read by the JP figures of the HR pages."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import create_engine, delete, func, insert, inspect, select, update
+from sqlalchemy.exc import IntegrityError
+
+from portal.cli import upgrade_database
+from portal.models import EmployeeJp, Employee, Enrollment, Training
+from portal.services import jp_summary
+from tests import rig
+from tests.conftest import DEMO, login, text_of
+
+PREVIOUS_REVISION = "f798effdbe1e"
+
+
+def stored(db) -> list[tuple]:
+    db.expire_all()
+    return sorted(
+        tuple(r) for r in db.execute(select(EmployeeJp.employee_id, EmployeeJp.year, EmployeeJp.trainings, EmployeeJp.jp).where(EmployeeJp.trainings > 0))
+    )
+
+
+def recount(db) -> list[tuple]:
+    return sorted(tuple(r) for r in db.execute(jp_summary.recount_select()))
+
+
+def test_demo_summary_equals_recount(db):
+    rows = stored(db)
+    assert len(rows) > 20
+    assert rows == recount(db)
+
+
+def test_triggers_follow_every_kind_of_write(db):
+    """Random inserts, status and JP changes, moves to another person or training, deletions, and
+    trainings moved to another year: after each step the summary equals the recount (and no row of
+    the summary is ever negative)."""
+    rng = random.Random(7)
+    trainings = db.execute(select(Training.id, Training.ends_on)).all()
+    employees = list(db.execute(select(Employee.id)).scalars())
+    statuses = ("registered", "attended", "completed", "absent")
+    assert recount(db) == stored(db)
+    for step in range(40):
+        action = rng.choice(("insert", "insert", "status", "jp", "move", "delete", "year"))
+        ids = list(db.execute(select(Enrollment.id)).scalars())
+        eid = rng.choice(ids)
+        if action == "insert":
+            tid = rng.choice(trainings)[0]
+            taken = set(db.execute(select(Enrollment.employee_id).where(Enrollment.training_id == tid)).scalars())
+            free = [e for e in employees if e not in taken]
+            if free:
+                db.execute(insert(Enrollment).values(training_id=tid, employee_id=rng.choice(free), status=rng.choice(statuses), jp_credited=rng.randint(0, 30)))
+        elif action == "status":
+            db.execute(update(Enrollment).where(Enrollment.id == eid).values(status=rng.choice(statuses)))
+        elif action == "jp":
+            db.execute(update(Enrollment).where(Enrollment.id == eid).values(jp_credited=rng.randint(0, 40)))
+        elif action == "move":
+            row = db.execute(select(Enrollment.training_id, Enrollment.employee_id).where(Enrollment.id == eid)).one()
+            taken = set(db.execute(select(Enrollment.employee_id).where(Enrollment.training_id == row.training_id)).scalars())
+            free = [e for e in employees if e not in taken]
+            if free:
+                db.execute(update(Enrollment).where(Enrollment.id == eid).values(employee_id=rng.choice(free)))
+        elif action == "delete":
+            try:
+                with db.begin_nested():  # enrollments with ratings or impact scores cannot go
+                    db.execute(delete(Enrollment).where(Enrollment.id == eid))
+            except IntegrityError:
+                pass
+        else:
+            tid, ends_on = rng.choice(trainings)
+            shift = rng.choice((-400, -30, 30, 400))
+            new_end = ends_on + timedelta(days=shift)
+            db.execute(update(Training).where(Training.id == tid).values(ends_on=new_end, starts_on=new_end - timedelta(days=1)))
+            trainings = db.execute(select(Training.id, Training.ends_on)).all()
+        db.commit()
+        assert stored(db) == recount(db), (step, action)
+        assert db.execute(select(func.min(EmployeeJp.jp))).scalar_one() >= 0
+        assert db.execute(select(func.min(EmployeeJp.trainings))).scalar_one() >= 0
+
+
+def test_rebuild_repairs_a_damaged_summary(db):
+    expected = recount(db)
+    db.execute(update(EmployeeJp).values(jp=EmployeeJp.jp + 7))
+    db.execute(delete(EmployeeJp).where(EmployeeJp.employee_id == db.execute(select(func.min(EmployeeJp.employee_id))).scalar_one()))
+    db.commit()
+    assert stored(db) != expected
+    jp_summary.rebuild(db)
+    db.commit()
+    assert stored(db) == expected
+
+
+def test_migration_fills_the_summary_from_existing_enrollments(db_url, db):
+    """Down one revision (the summary and its triggers go, the enrollments stay; writes then are not
+    tracked), then up again: the backfill equals the recount and the triggers work again."""
+    from alembic import command
+    from alembic.config import Config
+
+    from portal.cli import BASE_DIR
+
+    db.close()
+    cfg = Config(str(BASE_DIR / "alembic.ini"))
+    cfg.set_main_option("script_location", str(BASE_DIR / "migrations"))
+    cfg.attributes["database_url"] = db_url
+    command.downgrade(cfg, PREVIOUS_REVISION)
+    engine = create_engine(db_url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        with engine.connect() as conn:
+            assert "employeejp" not in inspect(conn).get_table_names()
+            conn.execute(update(Enrollment).where(Enrollment.status == "completed").values(jp_credited=Enrollment.jp_credited + 1))
+            conn.commit()
+    finally:
+        engine.dispose()
+    upgrade_database(rig.test_settings(db_url))
+    expected = recount(db)
+    assert stored(db) == expected and len(expected) > 20
+    db.execute(update(Enrollment).where(Enrollment.status == "completed").values(jp_credited=Enrollment.jp_credited + 2))
+    db.commit()
+    assert stored(db) == recount(db) != expected
+
+
+def test_hr_jp_figures_follow_a_credited_enrollment(client, db):
+    """HR's dashboard tile and JP report count an employee as reaching 20 JP once an enrollment of a
+    training held this year is credited (read over HTTP, so through the pages' own queries)."""
+    from portal import clock
+
+    today = clock.today()
+    year = today.year
+    login(client, DEMO["hr"])
+    per_emp = dict(db.execute(select(EmployeeJp.employee_id, EmployeeJp.jp).where(EmployeeJp.year == year, EmployeeJp.trainings > 0)).all())
+    active = list(db.execute(select(Employee.id).where(Employee.is_active.is_(True))).scalars())
+    who = next(e for e in active if per_emp.get(e, 0) < 20)
+    tid = db.execute(
+        select(Training.id)
+        .where(Training.ends_on >= date(year, 1, 1), Training.ends_on <= today)
+        .where(~Training.id.in_(select(Enrollment.training_id).where(Enrollment.employee_id == who)))
+        .limit(1)
+    ).scalar_one()
+
+    def reached_on_pages() -> tuple[str, str, int]:
+        dash = client.get(f"/laporan?periode={year}")
+        jp = client.get(f"/laporan/jp?periode={year}")
+        assert dash.status_code == jp.status_code == 200
+        n = sum(1 for e in active if per_emp.get(e, 0) >= 20)
+        return dash.text, jp.text, n
+
+    dash_before, jp_before, n_before = reached_on_pages()
+    db.execute(insert(Enrollment).values(training_id=tid, employee_id=who, status="completed", jp_credited=20))
+    db.commit()
+    per_emp[who] = per_emp.get(who, 0) + 20
+    dash_after, jp_after, n_after = reached_on_pages()
+    assert n_after == n_before + 1
+    for html, n in ((dash_before, n_before), (dash_after, n_after), (jp_before, n_before), (jp_after, n_after)):
+        assert f"{n} dari {len(active)}" in text_of(html), n

@@ -16,14 +16,26 @@ def _settings() -> Settings:
         raise click.ClickException(str(exc)) from exc
 
 
-def upgrade_database(settings: Settings, revision: str = "head") -> None:
-    from alembic import command
+def _alembic_config(settings: Settings):
     from alembic.config import Config
 
     cfg = Config(str(BASE_DIR / "alembic.ini"))
     cfg.set_main_option("script_location", str(BASE_DIR / "migrations"))
     cfg.attributes["database_url"] = settings.database_url
-    command.upgrade(cfg, revision)
+    return cfg
+
+
+def upgrade_database(settings: Settings, revision: str = "head") -> None:
+    from alembic import command
+
+    command.upgrade(_alembic_config(settings), revision)
+
+
+def downgrade_database(settings: Settings, revision: str) -> None:
+    """Down to `revision` (tests of the migrations' downgrade and backfill)."""
+    from alembic import command
+
+    command.downgrade(_alembic_config(settings), revision)
 
 
 @click.group(help="Portal Kompetensi ASN: competency assessments, training surveys and impact for ASN.")

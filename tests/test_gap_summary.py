@@ -7,7 +7,7 @@ import re
 
 from sqlalchemy import create_engine, inspect, select
 
-from portal.cli import upgrade_database
+from portal.cli import downgrade_database, upgrade_database
 from portal.models import AssessmentGap, Competency, Unit
 from portal.services import gap_summary
 from tests import rig
@@ -112,15 +112,7 @@ def test_migration_fills_the_summary_from_existing_assessments(db_url, db):
     expected = recount(db)
     db.close()
     settings = rig.test_settings(db_url)
-    from alembic import command
-    from alembic.config import Config
-
-    from portal.cli import BASE_DIR
-
-    cfg = Config(str(BASE_DIR / "alembic.ini"))
-    cfg.set_main_option("script_location", str(BASE_DIR / "migrations"))
-    cfg.attributes["database_url"] = db_url
-    command.downgrade(cfg, INITIAL_REVISION)
+    downgrade_database(settings, INITIAL_REVISION)
     engine = create_engine(db_url.replace("postgresql://", "postgresql+psycopg://"))
     try:
         with engine.connect() as conn:

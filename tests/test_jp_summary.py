@@ -10,8 +10,8 @@ from datetime import date, timedelta
 from sqlalchemy import create_engine, delete, func, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 
-from portal.cli import upgrade_database
-from portal.models import EmployeeJp, Employee, Enrollment, Training
+from portal.cli import downgrade_database, upgrade_database
+from portal.models import Employee, EmployeeJp, Enrollment, Training
 from portal.services import jp_summary
 from tests import rig
 from tests.conftest import DEMO, login, text_of
@@ -97,16 +97,8 @@ def test_rebuild_repairs_a_damaged_summary(db):
 def test_migration_fills_the_summary_from_existing_enrollments(db_url, db):
     """Down one revision (the summary and its triggers go, the enrollments stay; writes then are not
     tracked), then up again: the backfill equals the recount and the triggers work again."""
-    from alembic import command
-    from alembic.config import Config
-
-    from portal.cli import BASE_DIR
-
     db.close()
-    cfg = Config(str(BASE_DIR / "alembic.ini"))
-    cfg.set_main_option("script_location", str(BASE_DIR / "migrations"))
-    cfg.attributes["database_url"] = db_url
-    command.downgrade(cfg, PREVIOUS_REVISION)
+    downgrade_database(rig.test_settings(db_url), PREVIOUS_REVISION)
     engine = create_engine(db_url.replace("postgresql://", "postgresql+psycopg://"))
     try:
         with engine.connect() as conn:

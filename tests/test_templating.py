@@ -4,6 +4,7 @@ output the newstyle gettext of jinja2.ext.i18n gives at render time."""
 from __future__ import annotations
 
 import gettext
+from typing import ClassVar
 
 import pytest
 from jinja2 import DictLoader, Environment, StrictUndefined, select_autoescape
@@ -14,7 +15,7 @@ from portal.web.templating import ConstantTranslations
 class Catalogue(gettext.NullTranslations):
     """A real translations object with a few messages (as a compiled .mo catalogue would have)."""
 
-    MESSAGES = {
+    MESSAGES: ClassVar[dict[str, str]] = {
         "Keluar": "Log out",
         "Sangat setuju": "Strongly <agree>",
         "Selesai 100%%": "Done 100%%",

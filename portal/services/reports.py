@@ -628,11 +628,6 @@ def _enrollment_rollup(session: Session, trainings: list[TrainingRow], filters: 
     return int(participants or 0), int(jp_delivered or 0), JpSummary(filters.year, int(n_employees or 0), int(n_reached or 0))
 
 
-def _jp_per_employee(year: int) -> Any:
-    """(employee_id, jp) of the employees credited in the year, from the JP summary."""
-    return jp_summary.credited_per_employee(year)
-
-
 def _months(filters: Filters, today: date) -> list[date]:
     last = min(filters.end, today) if filters.start <= today else filters.end
     if filters.mode == "tahun":
@@ -784,7 +779,7 @@ def jp_sort(raw_sort: str | None, raw_dir: str | None) -> tuple[str, str]:
 
 
 def _jp_below_select(year: int, unit_ids: tuple[int, ...] | None) -> tuple[Any, Any]:
-    per_emp = _jp_per_employee(year)
+    per_emp = jp_summary.credited_per_employee(year)
     jp = func.coalesce(per_emp.c.jp, 0)
     stmt = (
         select(
@@ -813,7 +808,7 @@ def jp_report(session: Session, filters: Filters, sort: str, direction: str, pag
     """Per unit: active employees, JP credited in the year, employees reaching 20 JP; and one page of
     the employees below 20 JP. Three queries."""
     year = filters.year
-    per_emp = _jp_per_employee(year)
+    per_emp = jp_summary.credited_per_employee(year)
     stmt = (
         select(
             Unit.id,

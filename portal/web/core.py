@@ -93,12 +93,14 @@ async def provide_db(state: State) -> AsyncGenerator[Session, None]:
 async def run_read(state: State, body: Callable[[Connection], T]) -> T:
     """Runs the read-only body of a hot page with a plain Core connection, without an ORM session.
 
-    SQLite: right on the event loop, through the loop's own connection (as the session lookup does,
-    `_read_session_inline`): in WAL mode a read never waits for a writer, so this costs less than the
-    thread hop, the pooled ORM session and its cleanup that a sync handler pays (about a tenth of the
-    CPU of a 30-question survey page). Elsewhere: in a worker thread with a pooled connection, returned
-    to the pool in that same thread. Either way no transaction is left open. `body` must only read."""
-    conn = state.get("auth_conn")
+    SQLite: right on the event loop, through the loop's own connection (`open_loop_connection`; the pool
+    is never touched from the loop, where waiting for a free connection would stall every request): in
+    WAL mode a read never waits for a writer, so this costs less than the thread hop, the pooled ORM
+    session and its cleanup that a sync handler pays (about a tenth of the CPU of a 30-question survey
+    page). Elsewhere: in a worker thread with a pooled connection, returned to the pool in that same
+    thread. Either way no transaction is left open (it would hold back WAL checkpoints). `body` must
+    only read."""
+    conn = state.get("loop_conn")
     if conn is not None:
         try:
             return body(conn)
@@ -159,55 +161,34 @@ def auth_middleware(app: ASGIApp) -> ASGIApp:
         if scope["type"] == "http":
             scope["user"] = None
             path = scope.get("path", "")
-            if not path.startswith("/static/"):
+            if not path.startswith(STATIC_PATH + "/"):
                 litestar_app = scope["litestar_app"]
                 settings: Settings = litestar_app.state.settings
                 token = _cookie(scope, session_cookie_name(settings))
                 if token:
                     state: State = litestar_app.state
-                    engine: Engine = state.engine
-                    if state.get("auth_conn") is not None:
-                        user, upkeep = _read_session_inline(state.auth_conn, settings, token)
-                        if upkeep:  # a write: it may wait for SQLite's lock, so not on the loop
-                            await anyio.to_thread.run_sync(_keep_session, engine, token, upkeep)
-                        scope["user"] = user
-                    else:
-
-                        def load() -> CurrentUser | None:
-                            with engine.connect() as conn:
-                                user = accounts.load_user_conn(conn, settings, token)
-                                conn.rollback()
-                                return user
-
-                        scope["user"] = await anyio.to_thread.run_sync(load)
+                    user, upkeep = await run_read(state, lambda conn: accounts.read_session(conn, settings, token))
+                    if upkeep:  # a write (at most once a minute per session): it may wait for a lock
+                        await anyio.to_thread.run_sync(_keep_session, state.engine, token, upkeep)
+                    scope["user"] = user
                     scope["auth"] = token
         await app(scope, receive, send)
 
     return middleware
 
 
-def open_auth_connection(app: Any) -> None:
-    """SQLite: a connection of the event loop's own for reading sessions (see `_read_session_inline`)."""
+def open_loop_connection(app: Any) -> None:
+    """SQLite: a connection of the event loop's own, for the reads of `run_read` (the session lookup of
+    every request, the survey page)."""
     if app.state.db_is_sqlite:
-        app.state.auth_conn = app.state.engine.connect()
+        app.state.loop_conn = app.state.engine.connect()
 
 
-def close_auth_connection(app: Any) -> None:
-    conn = app.state.get("auth_conn")
+def close_loop_connection(app: Any) -> None:
+    conn = app.state.get("loop_conn")
     if conn is not None:
-        app.state.auth_conn = None
+        app.state.loop_conn = None
         conn.close()
-
-
-def _read_session_inline(conn: Any, settings: Settings, token: str) -> tuple[CurrentUser | None, str | None]:
-    """SQLite: the session is read right on the event loop, through the loop's own connection: a
-    primary-key read in WAL mode does not wait for writers, and it saves a thread hop (and its GIL
-    hand-offs) on every request. The pool is never touched from the loop, where waiting for a free
-    connection would stall every request."""
-    try:
-        return accounts.read_session(conn, settings, token)
-    finally:
-        conn.rollback()  # no read transaction left open: it would hold back WAL checkpoints
 
 
 def _keep_session(engine: Engine, token: str, upkeep: str) -> None:
@@ -220,7 +201,7 @@ def security_headers_middleware(app: ASGIApp) -> ASGIApp:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
-        is_static = scope.get("path", "").startswith("/static/")
+        is_static = scope.get("path", "").startswith(STATIC_PATH + "/")
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -524,68 +524,45 @@ def load_trainings(session: Session, filters: Filters, today: date, min_group: i
 
 
 def _load_l1_sums(session: Session, rows: dict[int, TrainingRow], ids: list[int], min_group: int) -> None:
-    """Likert sums per training and dimension, and 0-10 counts per training, from the summaries: only
-    the cells (training x question of its reaction questionnaire) with enough answers. Three small
-    queries read by primary key (training first); the few thousand summary rows are added up here, which
-    keeps both planners off the question table as the driving loop (plain rows, no ORM loading)."""
-    qids = {rows[t].questionnaire_id for t in ids if rows[t].questionnaire_id}
-    if not qids:
+    """Likert sums per training and dimension, and 0-10 counts per training, added up by the database
+    from the summaries: only the cells (training x question of its reaction questionnaire) with enough
+    answers (the minimum group for an anonymous questionnaire, one otherwise). Two queries returning a
+    few rows per training, driven by the summaries' primary key (training first); plain rows."""
+    if not any(rows[t].questionnaire_id for t in ids):
         return
     conn = session.connection()
-    meta = {
-        q_id: (qn, kind, dim)
-        for q_id, qn, kind, dim in conn.execute(
-            select(Question.id, Question.questionnaire_id, Question.kind, Question.dimension).where(
-                Question.questionnaire_id.in_(sorted(qids)), Question.kind.in_(("likert5", "scale0_10"))
-            )
-        ).all()
-    }
-    if not meta:
-        return
-    floor = max(1, min_group)
-    # per training: its questionnaire, the least number of answers a cell needs, the sums per dimension
-    need: dict[int, tuple[int | None, int, dict[str, list[int]]]] = {
-        t: (rows[t].questionnaire_id, floor if rows[t].anonymous else 1, {}) for t in ids
-    }
-    ts = TrainingSummary
-    nps_cells: set[tuple[int, int]] = set()
-    for tid, q_id, n, total in conn.execute(
-        select(ts.training_id, ts.question_id, ts.n, ts.total).where(ts.training_id.in_(ids), ts.question_id.in_(sorted(meta)))
-    ).all():
-        qn, kind, dim = meta[q_id]
-        own, least, dims = need[tid]
-        if qn != own or n < least:
-            continue
-        if kind == "likert5":
-            acc = dims.get(dim)
-            if acc is None:
-                dims[dim] = [n, total]
-            else:
-                acc[0] += n
-                acc[1] += total
-        else:
-            nps_cells.add((tid, q_id))
-    for t, (_qn, _least, dims) in need.items():
-        r = rows[t]
-        for dim, (n, total) in dims.items():
-            acc = r.dims.setdefault(dim, [0, 0])
-            acc[0] += n
-            acc[1] += total
-            r.likert_n += n
-            r.likert_total += total
-    scale = sorted({q for _t, q in nps_cells})
-    if not scale:
-        return
-    tv = TrainingSummaryValue
-    for tid, q_id, value, count in conn.execute(
-        select(tv.training_id, tv.question_id, tv.value, tv.count).where(
-            tv.training_id.in_(sorted({t for t, _q in nps_cells})), tv.question_id.in_(scale), tv.count > 0
-        )
-    ).all():
-        if (tid, q_id) in nps_cells and value.isdigit():
+    ts, q, t, qn, tv = TrainingSummary, Question, Training, Questionnaire, TrainingSummaryValue
+    cells = (
+        select()
+        .select_from(ts)
+        .join(t, t.id == ts.training_id)
+        .join(q, and_(q.id == ts.question_id, q.questionnaire_id == t.reaction_questionnaire_id))
+        .join(qn, qn.id == q.questionnaire_id)
+        .where(ts.training_id.in_(ids), ts.n >= case((qn.anonymous.is_(False), 1), else_=max(1, min_group)))
+    )
+    likert = (
+        cells.add_columns(ts.training_id, q.dimension, func.sum(ts.n), func.sum(ts.total))
+        .where(q.kind == "likert5")
+        .group_by(ts.training_id, q.dimension)
+    )
+    for tid, dim, n, total in conn.execute(likert).all():
+        r = rows[tid]
+        n, total = int(n), int(total)
+        acc = r.dims.setdefault(dim, [0, 0])
+        acc[0] += n
+        acc[1] += total
+        r.likert_n += n
+        r.likert_total += total
+    nps = (
+        cells.add_columns(tv.training_id, tv.value, func.sum(tv.count))
+        .join(tv, and_(tv.training_id == ts.training_id, tv.question_id == ts.question_id))
+        .where(q.kind == "scale0_10", tv.count > 0)
+        .group_by(tv.training_id, tv.value)
+    )
+    for tid, value, count in conn.execute(nps).all():
+        if value.isdigit():
             counts = rows[tid].nps_counts
-            v = int(value)
-            counts[v] = counts.get(v, 0) + count
+            counts[int(value)] = counts.get(int(value), 0) + int(count)
 
 
 def _enrollment_rollup(session: Session, trainings: list[TrainingRow], filters: Filters, today: date) -> tuple[int, int, JpSummary]:

@@ -490,3 +490,120 @@ def test_raw_csv_written_by_the_database_matches_the_rows_written_by_python(engi
             # column order = question id order: the usual responses took the fast path; else none did
             fast = not reversed_positions and plain_labels
             assert (len(parsed) < n * 0.5) if fast else (len(parsed) > n * 0.9), len(parsed)
+        # the same rows from the answer cells stored per response (as submit writes them): the filler
+        # writes them for these bulk-loaded responses, odd ones included
+        assert report_training.fill_csv_answers(engine, qn_id) == 240
+        for kwargs in ({"training_id": trainings[0].id}, {"filters": period, "today": date(2031, 6, 1)}):
+            headers, rows = report_training.raw_export(engine, qs, qn_id, **kwargs)
+            from_cells = b"".join(exports.csv_chunks(headers, rows))
+            from_python = b"".join(exports.csv_chunks(headers, iter(rows)))
+            first_diff = next(((x, y) for x, y in zip(from_cells.split(b"\r\n"), from_python.split(b"\r\n"), strict=False) if x != y), None)
+            assert from_cells == from_python, (reversed_positions, plain_labels, kwargs, first_diff)
+
+
+# --------------------------------------------------------------------------- answer cells written at submit
+
+ODD_SPEC = (
+    ("Materi", "materi", "likert5", "Materi jelas.", True, {"retrospective": True}),
+    ("Rekomendasi", "lainnya", "scale0_10", "Rekomendasi?", True, {}),
+    ("Lain", "lainnya", "single", "Cara ikut?", True, {"options": ["=Tatap muka", "Daring, penuh", 'Cam"puran']}),
+    ("Lain", "lainnya", "multi", "Bagian berguna?", False, {"options": ["Teori", "+Praktik", "Diskusi, kelompok", 'Studi "kasus"']}),
+    ("Lain", "lainnya", "multi", "Banyak pilihan?", False, {"options": [f"Pilihan {i}" for i in range(11)]}),
+    ("Lain", "lainnya", "text", "Saran?", False, {"max_length": 500}),
+    ("Relevansi", "relevansi", "likert5", "Relevan?", False, {}),
+)
+
+
+def _csv_export(client, training_id: int) -> bytes:
+    resp = client.get(f"/laporan/pelatihan/{training_id}/jawaban/csv")
+    assert resp.status_code == 200, resp.text[:300]
+    return resp.content
+
+
+def test_submit_writes_each_responses_export_cells_and_the_export_reads_them(client, db, engine, frozen):
+    """Attributed: submit stores the response's answer cells as CSV; the export written from them is
+    byte for byte the export computed from the answers (cells NULL again: the database writes them),
+    and `fill_csv_answers` writes back exactly what submit wrote. Anonymous: never any."""
+    from portal.services import report_training
+
+    hr(client)
+    nips = DISDUKCAPIL[:7]
+    b = build_training(db, "LAP-SEL", date(2031, 2, 10), nips, anonymous=False, spec=ODD_SPEC)
+    rng = random.Random(8)
+    texts = [*DANGEROUS, "baris\r\nbaru, \"kutip\""]
+    for k, nip in enumerate(nips):
+        skip = {q.id for q in b.structure.questions if not q.required and k % 3 == 0}  # optional ones left out now and then
+        data = random_answers(rng, b.structure, skip=skip, texts=[texts[k]])
+        data.update({f"q{q.id}_sebelum": str(rng.randint(1, 5)) for q in b.structure.questions if q.retrospective})
+        submit(db, b, nip, data)
+    stored = dict(db.execute(select(SurveyResponse.id, SurveyResponse.csv_answers).where(SurveyResponse.training_id == b.training_id)).all())
+    assert len(stored) == 7 and all(v for v in stored.values())
+    from_cells = _csv_export(client, b.training_id)
+
+    db.execute(update(SurveyResponse).where(SurveyResponse.training_id == b.training_id).values(csv_answers=None))
+    db.commit()
+    from_answers = _csv_export(client, b.training_id)
+    assert from_cells == from_answers
+    rows = list(csv.reader(io.StringIO(from_cells.decode("utf-8-sig"))))
+    text_col = rows[0].index(next(h for h in rows[0] if h.endswith("Saran?")))
+    assert sorted(r[text_col] for r in rows[1:] if r[text_col]) == sorted(
+        ("'" + v) if v.startswith(("=", "+", "-", "@")) else v for v in texts if texts.index(v) % 3
+    )
+    single_col = rows[0].index(next(h for h in rows[0] if h.endswith("Cara ikut?")))
+    assert {r[single_col] for r in rows[1:]} <= {"'=Tatap muka", "Daring, penuh", 'Cam"puran'}
+
+    assert report_training.fill_csv_answers(engine) == 7
+    db.expire_all()
+    refilled = dict(db.execute(select(SurveyResponse.id, SurveyResponse.csv_answers).where(SurveyResponse.training_id == b.training_id)).all())
+    assert refilled == stored
+    assert report_training.fill_csv_answers(engine) == 0
+
+    # the export reads the stored cells (not the answers) when every response has them
+    rid = min(stored)
+    db.execute(update(SurveyResponse).where(SurveyResponse.id == rid).values(csv_answers="X,Y"))
+    db.commit()
+    line = next(r for r in csv.reader(io.StringIO(_csv_export(client, b.training_id).decode("utf-8-sig"))) if r[0] == rid)
+    assert line[7:] == ["X", "Y"]
+
+    # anonymous responses never get any, and the filler leaves them alone
+    a = build_training(db, "LAP-ANON", date(2031, 2, 10), DISKOMINFO[:5], anonymous=True, spec=ODD_SPEC)
+    for nip in DISKOMINFO[:5]:
+        data = random_answers(rng, a.structure, texts=["rahasia"])
+        data.update({f"q{q.id}_sebelum": "2" for q in a.structure.questions if q.retrospective})
+        submit(db, a, nip, data)
+    assert report_training.fill_csv_answers(engine) == 0
+    anon = db.execute(select(SurveyResponse.csv_answers).where(SurveyResponse.training_id == a.training_id)).scalars().all()
+    assert anon == [None] * 5
+
+
+def test_migration_adds_the_cells_column_without_touching_responses(client, db, db_url, frozen):
+    """Down one revision (the column goes, responses and answers stay), then up: the responses have no
+    stored cells, the export computes the same bytes from the answers, and the filler stores them."""
+    from sqlalchemy import create_engine, func, inspect
+
+    from portal.cli import downgrade_database, upgrade_database
+    from portal.services import report_training
+    from tests import rig
+
+    hr(client)
+    b = build_training(db, "LAP-MIG", date(2031, 2, 10), DISDUKCAPIL[:5], anonymous=False)
+    rng = random.Random(4)
+    for nip in DISDUKCAPIL[:5]:
+        submit(db, b, nip, random_answers(rng, b.structure, texts=["=1+1"]))
+    before = _csv_export(client, b.training_id)
+    counts = db.execute(select(func.count()).select_from(SurveyResponse)).scalar_one(), db.execute(select(func.count()).select_from(Answer)).scalar_one()
+    db.close()
+    downgrade_database(rig.test_settings(db_url), "3c1f0a9d2b7e")
+    engine = create_engine(db_url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        with engine.connect() as conn:
+            assert "csv_answers" not in {c["name"] for c in inspect(conn).get_columns("surveyresponse")}
+            assert (conn.exec_driver_sql("SELECT count(*) FROM surveyresponse").scalar_one(), conn.exec_driver_sql("SELECT count(*) FROM answer").scalar_one()) == counts
+    finally:
+        engine.dispose()
+    upgrade_database(rig.test_settings(db_url))
+    assert db.execute(select(func.count()).where(SurveyResponse.csv_answers.is_not(None))).scalar_one() == 0
+    assert _csv_export(client, b.training_id) == before
+    assert report_training.fill_csv_answers(client.app.state.engine) == 5
+    assert db.execute(select(func.count()).where(SurveyResponse.csv_answers.is_not(None))).scalar_one() == 5
+    assert _csv_export(client, b.training_id) == before

@@ -134,3 +134,64 @@ def xlsx_chunks(headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet: st
 def filename(stem: str, extension: str, today: date) -> str:
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in stem.lower()).strip("-")
     return f"{safe}-{today.isoformat()}.{extension}"
+
+
+class AnswerLayout:
+    """The answer columns of a questionnaire's raw export and how one response fills them: a column per
+    question in question order (position, then id), a second one for the 'before' value of a
+    retrospective item; choice answers written with their option labels. `questions` are objects with
+    `id`, `kind`, `options` (labels) and `retrospective`, in column order (`QuestionDef` of a survey's
+    structure, or the raw export's `QuestionStat`).
+
+    The same rules serve the XLSX rows of a raw export (lists of values) and the CSV text of a
+    response's answers written at submit time (`csv_cells`), so both always agree."""
+
+    def __init__(self, questions: Sequence[Any]) -> None:
+        self.col: dict[int, int] = {}
+        self.before_col: dict[int, int] = {}
+        self.labels: dict[int, tuple[str, ...]] = {}  # column -> option labels (single/multi choice)
+        self.multi: set[int] = set()
+        width = 0
+        for q in questions:
+            self.col[q.id] = width
+            if q.kind in ("single", "multi") and q.options:
+                self.labels[width] = tuple(q.options)
+                if q.kind == "multi":
+                    self.multi.add(width)
+            width += 1
+            if q.retrospective:
+                self.before_col[q.id] = width
+                width += 1
+        self.width = width
+
+    def values(self, answers: Iterable[tuple[int, Any, Any, Any]]) -> list[Any]:
+        """One response's answer columns from its answers (question id, value_num, value_before,
+        value_text), unlabelled; answers to questions not in the layout are left out."""
+        values: list[Any] = [None] * self.width
+        for q_id, num, before, text in answers:
+            i = self.col.get(q_id)
+            if i is None:
+                continue
+            values[i] = num if num is not None else text
+            j = self.before_col.get(q_id)
+            if j is not None:
+                values[j] = before
+        return values
+
+    def label(self, values: list[Any]) -> list[Any]:
+        """Choice answers replaced by their option labels, in place: a single choice's stored index (when
+        it is one), a multi choice's stored list of indexes ("0,2" -> "A; C"; an index without a label
+        stays a number, anything not a number is dropped)."""
+        for i, options in self.labels.items():
+            v = values[i]
+            if v is None:
+                continue
+            if i in self.multi:
+                values[i] = "; ".join(options[int(p)] if int(p) < len(options) else p for p in str(v).split(",") if p.isdigit())
+            elif type(v) is int and 0 <= v < len(options):
+                values[i] = options[v]
+        return values
+
+    def csv_cells(self, answers: Iterable[tuple[int, Any, Any, Any]]) -> str:
+        """The response's answer columns as CSV text, exactly as `csv_chunks` writes them in a row."""
+        return ",".join("" if v is None else csv_text(v) if type(v) is str else str(v) for v in self.label(self.values(answers)))

@@ -46,6 +46,7 @@ from portal.models import (
     random_key,
     utcnow,
 )
+from portal.services import exports
 from portal.services import questionnaires as qsvc
 from portal.services.accounts import audit
 from portal.services.questionnaires import QuestionDef, Structure
@@ -724,12 +725,14 @@ def submit(
         "invitation_id": None if inv.anonymous else inv.id,
         "submitted_at": submitted_at,
     }
-    conn.execute(stmts["response"], response)
     kept = {
         qid: v
         for qid, v in answers.items()
         if qid in structure.by_id and (v.num is not None or v.before is not None or v.text)
     }
+    if not inv.anonymous:  # the raw-rows export's cells, written once (the questionnaire is locked)
+        response["csv_answers"] = exports.AnswerLayout(structure.questions).csv_cells((qid, v.num, v.before, v.text) for qid, v in kept.items())
+    conn.execute(stmts["response"], response)
     many = _submit_many(conn)
     if kept:
         many["answers"].run(conn, [(response_id, qid, v.num, v.before, v.text) for qid, v in kept.items()])

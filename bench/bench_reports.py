@@ -74,7 +74,6 @@ class Seeder:
         from sqlalchemy import insert, select
 
         from portal import security
-        from portal.services import exports, report_training
         from portal.models import (
             Employee,
             Enrollment,
@@ -84,6 +83,7 @@ class Seeder:
             Training,
             Unit,
         )
+        from portal.services import exports, report_training
 
         t0 = time.perf_counter()
         rng = self.rng

@@ -200,6 +200,24 @@ def scores_rebuild_jp() -> None:
     click.echo(f"Ringkasan JP pegawai dibangun ulang: {rows} baris.")
 
 
+@scores.command("rebuild-invitations", help="Rebuild the invitation counts per training, questionnaire and status "
+                "(database triggers keep them; this repairs them, e.g. after triggers were disabled for a bulk load).")
+def scores_rebuild_invitations() -> None:
+    from sqlmodel import Session
+
+    from portal.db import make_engine
+    from portal.services import invitation_counts
+
+    engine = make_engine(_settings())
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            rows = invitation_counts.rebuild(session)
+            session.commit()
+    finally:
+        engine.dispose()
+    click.echo(f"Jumlah undangan survei dibangun ulang: {rows} baris.")
+
+
 @scores.command("fill-export-rows", help="Write the stored CSV answer cells of the responses of attributed "
                 "questionnaires that have none (submitted before they existed, or loaded in bulk), for the "
                 "raw-rows export. Anonymous responses are never touched.")

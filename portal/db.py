@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import event, text
+from sqlalchemy import ARRAY, Integer, any_, bindparam, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
@@ -75,6 +76,16 @@ def connection_of(db: Session | Connection) -> Connection:
     """The Core connection behind a session (its transaction), or the connection itself: services on
     hot read paths accept either (see portal.web.core.run_read)."""
     return db if isinstance(db, Connection) else db.connection()
+
+
+def in_ids(column: ColumnElement, ids: Iterable[int], dialect: str) -> ColumnElement[bool]:
+    """`column IN (ids)` for a list of integer keys. On PostgreSQL one array parameter,
+    `column = ANY(:ids)`: the same plan as an IN list, but the statement text no longer depends on the
+    number of ids, so SQLAlchemy renders no list per request and psycopg caches (and, after a few runs,
+    prepares) the statement. SQLite has no arrays: a plain IN list there."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
+    return column.in_(list(ids))
 
 
 def ping(engine: Engine) -> bool:

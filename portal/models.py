@@ -314,6 +314,19 @@ class SurveyInvitation(SQLModel, table=True):
     submitted_at: datetime | None = None
 
 
+class InvitationCount(SQLModel, table=True):
+    """Per training, questionnaire and status: how many survey invitations. Kept by database triggers on
+    `surveyinvitation` (migration b7d2e5f4c3a1), so every write path keeps it exact; the HR dashboard and
+    training list read their response rates from it instead of grouping every invitation of the
+    period. Rows may stay behind with n = 0. Derived data: `portal scores rebuild-invitations`."""
+
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    training_id: int = Field(primary_key=True)
+    questionnaire_id: int = Field(primary_key=True)
+    status: str = Field(primary_key=True, max_length=12)
+    n: int = Field(default=0)
+
+
 class SurveyDraft(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     invitation_id: int = Field(foreign_key="surveyinvitation.id", sa_column_kwargs={"unique": True})

@@ -893,3 +893,41 @@ def test_pages_run_a_fixed_number_of_queries_whatever_the_data(client, db, engin
     large = {k: _count_queries(engine, client, u) for k, u in pages.items()}
     assert small == large
     assert large["dashboard"] <= 12 and large["list"] <= 12 and large["training"] <= 18 and large["jp"] <= 12 and large["responses"] <= 14, large
+
+
+def test_dashboard_of_the_current_year_counts_only_trainings_held_so_far(client, db, scenario):
+    """A calendar year in progress: participants and JP delivered count the trainings ended by today
+    (read from the JP summary while no later training has credited enrollments; counted from the
+    enrollments once one has), with and without a unit filter; the 20 JP share is the whole year's."""
+    hr(client)
+    units = reports.unit_options(db)
+    kominfo = db.execute(select(Employee.unit_id).where(Employee.nip == DISKOMINFO[0])).scalar_one()
+
+    def check() -> None:
+        for unit in (None, kominfo):
+            counts = raw_counts(db, date(2031, 1, 1), date(2031, 12, 31), TODAY, unit_ids={unit} if unit else None)
+            raw = {"periode": "2031", **({"unit": str(unit)} if unit else {})}
+            d = reports.dashboard(db, reports.parse_filters(raw, TODAY, units), TODAY, 5)
+            assert (d.participants, d.jp_delivered) == (counts["participants"], counts["jp"]), unit
+            assert (d.jp.reached, d.jp.employees) == (counts["reached"], counts["employees"]), unit
+        html = client.get("/laporan?periode=2031").text
+        assert tile(html, "tile-peserta") == format_number(raw_counts(db, date(2031, 1, 1), date(2031, 12, 31), TODAY)["participants"])
+
+    later_credited = (
+        select(func.count()).select_from(Enrollment).join(Training, Training.id == Enrollment.training_id)
+        .where(Training.ends_on > TODAY, Enrollment.status.in_(("attended", "completed")))
+    )
+    assert db.execute(later_credited).scalar_one() == 0  # the figures come from the JP summary
+    check()
+    # a training after today whose enrollments are already credited (recorded ahead): not held yet
+    later = Training(code="LAP-NANTI", title="Pelatihan nanti", kind="pelatihan", mode="klasikal", starts_on=date(2031, 9, 1),
+                     ends_on=date(2031, 9, 3), jp=30)
+    db.add(later)
+    db.flush()
+    newcomers = db.execute(select(Employee.id).where(Employee.nip.in_([*KECAMATAN[:3], DISKOMINFO[1]]))).scalars().all()
+    for emp in newcomers:
+        db.add(Enrollment(training_id=later.id, employee_id=emp, status="completed", jp_credited=30))
+    db.commit()
+    check()
+    d = reports.dashboard(db, reports.parse_filters({"periode": "2031"}, TODAY, units), TODAY, 5)
+    assert d.participants == raw_counts(db, date(2031, 1, 1), date(2031, 12, 31), TODAY)["participants"]

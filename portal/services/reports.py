@@ -32,6 +32,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from portal import scoring
+from portal.db import in_ids
 from portal.i18n import _
 from portal.models import (
     ApplicationRating,
@@ -39,6 +40,7 @@ from portal.models import (
     EmployeeJp,
     Enrollment,
     ImpactScore,
+    InvitationCount,
     Question,
     Questionnaire,
     SurveyInvitation,
@@ -436,6 +438,7 @@ def load_trainings(session: Session, filters: Filters, today: date, min_group: i
     held = _held(filters, today)
     unit_ids = filters.unit_ids
     conn = session.connection()  # plain rows: no ORM loading for these column selects
+    dialect = conn.dialect.name
     stmt = (
         select(
             Training.id,
@@ -469,7 +472,7 @@ def load_trainings(session: Session, filters: Filters, today: date, min_group: i
     # per-training participants, skips this query without a unit filter)
     per_training = (
         select(Enrollment.training_id, func.count(), func.coalesce(func.sum(Enrollment.jp_credited), 0))
-        .where(Enrollment.training_id.in_(list(rows)), Enrollment.status.in_(CREDITED_STATUSES))
+        .where(in_ids(Enrollment.training_id, rows, dialect), Enrollment.status.in_(CREDITED_STATUSES))
         .group_by(Enrollment.training_id)
     )
     if unit_ids:
@@ -481,16 +484,20 @@ def load_trainings(session: Session, filters: Filters, today: date, min_group: i
         if not rows:
             return []
     ids = list(rows)
-    # L1 invitations of each training's reaction questionnaire: grouped by training, questionnaire and
-    # status (the questionnaire is matched here, not joined), the unit's staff apart with a unit filter
-    in_unit = Employee.unit_id.in_(unit_ids) if unit_ids else literal(True)
-    inv = (
-        select(SurveyInvitation.training_id, SurveyInvitation.questionnaire_id, SurveyInvitation.status, in_unit, func.count())
-        .where(SurveyInvitation.training_id.in_(ids))
-        .group_by(SurveyInvitation.training_id, SurveyInvitation.questionnaire_id, SurveyInvitation.status, in_unit)
-    )
+    # L1 invitations of each training's reaction questionnaire, per training, questionnaire and status
+    # (the questionnaire is matched here, not joined): from the counts kept by triggers; with a unit
+    # filter, grouped from the invitations with the unit's staff apart
     if unit_ids:
-        inv = inv.join(Employee, Employee.id == SurveyInvitation.employee_id)
+        in_unit = Employee.unit_id.in_(unit_ids)
+        inv = (
+            select(SurveyInvitation.training_id, SurveyInvitation.questionnaire_id, SurveyInvitation.status, in_unit, func.count())
+            .join(Employee, Employee.id == SurveyInvitation.employee_id)
+            .where(in_ids(SurveyInvitation.training_id, ids, dialect))
+            .group_by(SurveyInvitation.training_id, SurveyInvitation.questionnaire_id, SurveyInvitation.status, in_unit)
+        )
+    else:
+        ic = InvitationCount
+        inv = select(ic.training_id, ic.questionnaire_id, ic.status, literal(True), ic.n).where(in_ids(ic.training_id, ids, dialect), ic.n > 0)
     for tid, qid, status, unit_member, n in conn.execute(inv).all():
         r = rows.get(tid)
         if r is None or qid != r.questionnaire_id:
@@ -512,7 +519,7 @@ def load_trainings(session: Session, filters: Filters, today: date, min_group: i
         select(Enrollment.training_id, func.count(ImpactScore.id), func.sum(ImpactScore.impact_index))
         .select_from(ImpactScore)
         .join(Enrollment, Enrollment.id == ImpactScore.enrollment_id)
-        .where(Enrollment.training_id.in_(ids))
+        .where(in_ids(Enrollment.training_id, ids, dialect))
         .group_by(Enrollment.training_id)
     )
     if unit_ids:
@@ -538,7 +545,7 @@ def _load_l1_sums(session: Session, rows: dict[int, TrainingRow], ids: list[int]
         .join(t, t.id == ts.training_id)
         .join(q, and_(q.id == ts.question_id, q.questionnaire_id == t.reaction_questionnaire_id))
         .join(qn, qn.id == q.questionnaire_id)
-        .where(ts.training_id.in_(ids), ts.n >= case((qn.anonymous.is_(False), 1), else_=max(1, min_group)))
+        .where(in_ids(ts.training_id, ids, conn.dialect.name), ts.n >= case((qn.anonymous.is_(False), 1), else_=max(1, min_group)))
     )
     likert = (
         cells.add_columns(ts.training_id, q.dimension, func.sum(ts.n), func.sum(ts.total))
@@ -566,10 +573,12 @@ def _load_l1_sums(session: Session, rows: dict[int, TrainingRow], ids: list[int]
 
 
 def _enrollment_rollup(session: Session, trainings: list[TrainingRow], filters: Filters, today: date) -> tuple[int, int, JpSummary]:
-    """Distinct participants and JP delivered in the period, and JP compliance in the year. Two queries:
-    the compliance from the JP summary (`employeejp`, kept by triggers), the period's figures from the
-    credited enrollments of the trainings held in it (already known: no join to the trainings) - or,
-    for a whole past year, from the summary too."""
+    """Distinct participants and JP delivered in the period, and JP compliance in the year. The compliance
+    comes from the JP summary (`employeejp`, kept by triggers). So do the period's figures when the period
+    is a calendar year: the summary counts the trainings ending in that year, which are the year's held
+    trainings unless a training ending later than today already has credited enrollments (checked in the
+    same statement). Otherwise, or for a date range, they are counted from the credited enrollments of
+    the held trainings (already known: no join to the trainings). One query, two in that rare case."""
     unit_ids = filters.unit_ids
     conn = session.connection()
     j = EmployeeJp
@@ -583,25 +592,32 @@ def _enrollment_rollup(session: Session, trainings: list[TrainingRow], filters: 
         .scalar_subquery()
     )
     employees = select(func.count()).select_from(Employee).where(active, *in_unit).scalar_subquery()
-    whole_year = filters.mode == "tahun" and filters.end <= today
-    if whole_year:
-        # the period is the year, and all of it is past: its trainings are the summary's
-        period = (
-            select(func.count(), func.coalesce(func.sum(j.jp), 0))
-            .select_from(j)
-            .where(j.year == filters.year, j.trainings > 0)
+    from_enrollments = select(literal(0), literal(0))
+    if trainings:
+        from_enrollments = select(func.count(distinct(Enrollment.employee_id)), func.coalesce(func.sum(Enrollment.jp_credited), 0)).where(
+            in_ids(Enrollment.training_id, [t.id for t in trainings], conn.dialect.name), Enrollment.status.in_(CREDITED_STATUSES)
         )
         if unit_ids:
-            period = period.join(Employee, Employee.id == j.employee_id).where(*in_unit)
-    elif trainings:
-        period = select(func.count(distinct(Enrollment.employee_id)), func.coalesce(func.sum(Enrollment.jp_credited), 0)).where(
-            Enrollment.training_id.in_([t.id for t in trainings]), Enrollment.status.in_(CREDITED_STATUSES)
-        )
-        if unit_ids:
-            period = period.join(Employee, Employee.id == Enrollment.employee_id).where(*in_unit)
+            from_enrollments = from_enrollments.join(Employee, Employee.id == Enrollment.employee_id).where(*in_unit)
+    if filters.mode != "tahun":
+        participants, jp_delivered, n_reached, n_employees = conn.execute(from_enrollments.add_columns(reached, employees)).one()
     else:
-        period = select(literal(0), literal(0))
-    participants, jp_delivered, n_reached, n_employees = conn.execute(period.add_columns(reached, employees)).one()
+        from_summary = select(func.count(), func.coalesce(func.sum(j.jp), 0)).select_from(j).where(j.year == filters.year, j.trainings > 0)
+        if unit_ids:
+            from_summary = from_summary.join(Employee, Employee.id == j.employee_id).where(*in_unit)
+        credited_later = literal(False)
+        if filters.end > today:
+            credited_later = (
+                select(Enrollment.id)
+                .join(Training, Training.id == Enrollment.training_id)
+                .where(Training.ends_on > today, Training.ends_on <= filters.end, Enrollment.status.in_(CREDITED_STATUSES))
+                .exists()
+            )
+        participants, jp_delivered, n_reached, n_employees, later = conn.execute(
+            from_summary.add_columns(reached, employees, credited_later)
+        ).one()
+        if later:
+            participants, jp_delivered = conn.execute(from_enrollments).one()
     return int(participants or 0), int(jp_delivered or 0), JpSummary(filters.year, int(n_employees or 0), int(n_reached or 0))
 
 
@@ -939,7 +955,7 @@ def monitoring(
             func.sum(case((late, 1), else_=0)),
         )
         .join(Employee, Employee.id == SurveyInvitation.employee_id)
-        .where(SurveyInvitation.training_id.in_(ids or [-1]))
+        .where(in_ids(SurveyInvitation.training_id, ids, dialect))
         .group_by(SurveyInvitation.training_id, SurveyInvitation.questionnaire_id, Employee.unit_id)
     )
     if unit_ids:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import ARRAY, Integer, any_, bindparam, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.pool import NullPool
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, create_engine
 
 from portal.settings import Settings

@@ -12,7 +12,13 @@ from sqlalchemy import create_engine, delete, func, insert, inspect, select, upd
 from sqlalchemy.exc import IntegrityError
 
 from portal.cli import downgrade_database, upgrade_database
-from portal.models import Employee, InvitationCount, Questionnaire, SurveyInvitation, Training
+from portal.models import (
+    Employee,
+    InvitationCount,
+    Questionnaire,
+    SurveyInvitation,
+    Training,
+)
 from portal.services import invitation_counts, reports
 from portal.services import surveys as svc
 from tests import rig

@@ -150,12 +150,14 @@ class Seeder:
     def grow(self, answers: int) -> None:
         """Submit more invitations until the database holds `answers` answers; rewrite the summaries."""
         from sqlalchemy import delete, insert, text, update
+        from sqlmodel import Session
 
         from portal.models import (
             SurveyInvitation,
             TrainingSummary,
             TrainingSummaryValue,
         )
+        from portal.services import l1_summary
 
         t0 = time.perf_counter()
         target = answers // len(self.questions)
@@ -207,6 +209,9 @@ class Seeder:
                 conn.execute(insert(TrainingSummary), totals[start:start + 20_000])
             for start in range(0, len(values), 20_000):
                 conn.execute(insert(TrainingSummaryValue), values[start:start + 20_000])
+            with Session(bind=conn) as session:  # the L1 roll-up that submit keeps, from the summaries
+                l1_summary.rebuild(session)
+                session.flush()
             if self.dialect == "postgresql":
                 conn.execute(text("ANALYZE"))
         if self.dialect == "sqlite":

@@ -218,6 +218,24 @@ def scores_rebuild_invitations() -> None:
     click.echo(f"Jumlah undangan survei dibangun ulang: {rows} baris.")
 
 
+@scores.command("rebuild-l1", help="Rebuild the L1 roll-up per training (Likert dimensions, NPS groups) behind the HR "
+                "dashboard from the survey summaries (submit keeps it; this repairs it, e.g. after a bulk load of summaries).")
+def scores_rebuild_l1() -> None:
+    from sqlmodel import Session
+
+    from portal.db import make_engine
+    from portal.services import l1_summary
+
+    engine = make_engine(_settings())
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            rows = l1_summary.rebuild(session)
+            session.commit()
+    finally:
+        engine.dispose()
+    click.echo(f"Ringkasan L1 per pelatihan dibangun ulang: {rows} baris.")
+
+
 @scores.command("fill-export-rows", help="Write the stored CSV answer cells of the responses of attributed "
                 "questionnaires that have none (submitted before they existed, or loaded in bulk), for the "
                 "raw-rows export. Anonymous responses are never touched.")

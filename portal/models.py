@@ -395,6 +395,28 @@ class TrainingSummaryValue(SQLModel, table=True):
     count: int = Field(default=0)
 
 
+class TrainingL1(SQLModel, table=True):
+    """Per training and questionnaire, the L1 summary cells rolled up for the HR dashboard: one row per
+    dimension of the Likert items (kind 'likert5': answers n and their total) and one for the 0-10 items
+    (kind 'scale0_10', dimension '': answers n, promoters 9-10, passives 7-8, detractors 0-6), each with
+    `min_n`, the smallest n of the cells it adds up. A row stands for its cells only when min_n reaches the
+    minimum group of an anonymous questionnaire; otherwise the reader adds up the cells themselves.
+    Rewritten from the training's summary cells in the submit transaction (portal.services.l1_summary);
+    derived data: `portal scores rebuild-l1`."""
+
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    training_id: int = Field(primary_key=True)
+    questionnaire_id: int = Field(primary_key=True)
+    kind: str = Field(primary_key=True, max_length=12)
+    dimension: str = Field(primary_key=True, max_length=40)
+    n: int = Field(default=0)
+    total: int = Field(default=0)
+    promoters: int = Field(default=0)
+    passives: int = Field(default=0)
+    detractors: int = Field(default=0)
+    min_n: int = Field(default=0)
+
+
 # --------------------------------------------------------------------------- application (L3)
 
 

@@ -423,19 +423,19 @@ def _peers(session: Session, training: Training, today: date, min_group: int) ->
     if rows:
         _load_l1_sums(session, rows, list(rows), min_group)
     per_dim: dict[str, list[int]] = {}
-    nps_counts: dict[int, int] = {}
+    parts = [0, 0, 0]
     counted = 0
     for r in rows.values():
-        if r.likert_n or r.nps_counts:
+        if r.likert_n or any(r.nps_parts):
             counted += 1
         for dim, (n, total) in r.dims.items():
             acc = per_dim.setdefault(dim, [0, 0])
             acc[0] += n
             acc[1] += total
-        for v, c in r.nps_counts.items():
-            nps_counts[v] = nps_counts.get(v, 0) + c
+        for k, c in enumerate(r.nps_parts):
+            parts[k] += c
     dims = {d.key: d for d in _dimension_rows(per_dim)}
-    nps = scoring.nps(nps_counts)
+    nps = scoring.NpsResult(sum(parts), *parts)
     return Peers(counted, dims, sum(v[0] for v in per_dim.values()), sum(v[1] for v in per_dim.values()), nps if nps.n else None)
 
 

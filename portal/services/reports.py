@@ -45,6 +45,7 @@ from portal.models import (
     Questionnaire,
     SurveyInvitation,
     Training,
+    TrainingL1,
     TrainingSummary,
     TrainingSummaryValue,
     Unit,
@@ -263,7 +264,7 @@ class TrainingRow:
     likert_n: int = 0
     likert_total: int = 0
     dims: dict[str, list[int]] = field(default_factory=dict)  # dimension -> [n, total]
-    nps_counts: dict[int, int] = field(default_factory=dict)
+    nps_parts: list[int] = field(default_factory=lambda: [0, 0, 0])  # promoters, passives, detractors
     impact_n: int = 0
     impact_sum: float = 0.0
 
@@ -287,7 +288,7 @@ class TrainingRow:
     def nps(self) -> scoring.NpsResult | None:
         if not self.shown:
             return None
-        result = scoring.nps(self.nps_counts)
+        result = scoring.NpsResult(sum(self.nps_parts), *self.nps_parts)
         return result if result.n else None
 
     @property
@@ -531,12 +532,57 @@ def load_trainings(session: Session, filters: Filters, today: date, min_group: i
 
 
 def _load_l1_sums(session: Session, rows: dict[int, TrainingRow], ids: list[int], min_group: int) -> None:
-    """Likert sums per training and dimension, and 0-10 counts per training, added up by the database
-    from the summaries: only the cells (training x question of its reaction questionnaire) with enough
-    answers (the minimum group for an anonymous questionnaire, one otherwise). Two queries returning a
-    few rows per training, driven by the summaries' primary key (training first); plain rows."""
+    """Likert sums per training and dimension, and NPS groups per training, from the L1 roll-up
+    (`trainingl1`, a few rows per training): only the cells (training x question of its reaction
+    questionnaire) with enough answers count (the minimum group for an anonymous questionnaire, one
+    otherwise). A roll-up row stands for its cells when its smallest cell reaches that; the trainings with
+    a smaller cell are added up from their cells (`_load_l1_cells`)."""
     if not any(rows[t].questionnaire_id for t in ids):
         return
+    conn = session.connection()
+    least = max(1, min_group)
+    l1 = TrainingL1
+    found: list[Any] = []
+    from_cells: set[int] = set()
+    stmt = select(l1.training_id, l1.questionnaire_id, l1.kind, l1.dimension, l1.n, l1.total, l1.promoters, l1.passives, l1.detractors, l1.min_n)
+    for row in conn.execute(stmt.where(in_ids(l1.training_id, ids, conn.dialect.name))).all():
+        r = rows[row[0]]
+        if row[1] != r.questionnaire_id:
+            continue
+        if r.anonymous and row[9] < least:
+            from_cells.add(r.id)
+        else:
+            found.append(row)
+    for tid, _qid, kind, dim, n, total, promoters, passives, detractors, _min in found:
+        if tid in from_cells:
+            continue
+        r = rows[tid]
+        if kind == "likert5":
+            _add_likert(r, dim, int(n), int(total))
+        else:
+            _add_nps(r, int(promoters), int(passives), int(detractors))
+    if from_cells:
+        _load_l1_cells(session, rows, sorted(from_cells), min_group)
+
+
+def _add_likert(r: TrainingRow, dimension: str, n: int, total: int) -> None:
+    acc = r.dims.setdefault(dimension, [0, 0])
+    acc[0] += n
+    acc[1] += total
+    r.likert_n += n
+    r.likert_total += total
+
+
+def _add_nps(r: TrainingRow, promoters: int, passives: int, detractors: int) -> None:
+    parts = r.nps_parts
+    parts[0] += promoters
+    parts[1] += passives
+    parts[2] += detractors
+
+
+def _load_l1_cells(session: Session, rows: dict[int, TrainingRow], ids: list[int], min_group: int) -> None:
+    """As `_load_l1_sums`, from the summary cells themselves (trainings with a cell under the minimum
+    group): two queries returning a few rows per training, added up by the database; plain rows."""
     conn = session.connection()
     ts, q, t, qn, tv = TrainingSummary, Question, Training, Questionnaire, TrainingSummaryValue
     cells = (
@@ -553,23 +599,21 @@ def _load_l1_sums(session: Session, rows: dict[int, TrainingRow], ids: list[int]
         .group_by(ts.training_id, q.dimension)
     )
     for tid, dim, n, total in conn.execute(likert).all():
-        r = rows[tid]
-        n, total = int(n), int(total)
-        acc = r.dims.setdefault(dim, [0, 0])
-        acc[0] += n
-        acc[1] += total
-        r.likert_n += n
-        r.likert_total += total
+        _add_likert(rows[tid], dim, int(n), int(total))
     nps = (
         cells.add_columns(tv.training_id, tv.value, func.sum(tv.count))
         .join(tv, and_(tv.training_id == ts.training_id, tv.question_id == ts.question_id))
         .where(q.kind == "scale0_10", tv.count > 0)
         .group_by(tv.training_id, tv.value)
     )
+    per_training: dict[int, dict[int, int]] = {}
     for tid, value, count in conn.execute(nps).all():
         if value.isdigit():
-            counts = rows[tid].nps_counts
+            counts = per_training.setdefault(tid, {})
             counts[int(value)] = counts.get(int(value), 0) + int(count)
+    for tid, counts in per_training.items():
+        result = scoring.nps(counts)
+        _add_nps(rows[tid], result.promoters, result.passives, result.detractors)
 
 
 def _enrollment_rollup(session: Session, trainings: list[TrainingRow], filters: Filters, today: date) -> tuple[int, int, JpSummary]:
@@ -639,7 +683,7 @@ def dashboard(session: Session, filters: Filters, today: date, min_group: int, *
     trainings = load_trainings(session, filters, today, min_group, participants=with_participants)
     participants, jp_delivered, jp = _enrollment_rollup(session, trainings, filters, today)
     per_dim: dict[str, list[int]] = {}
-    nps_counts: dict[int, int] = {}
+    nps_parts = [0, 0, 0]
     per_month: dict[date, list[int]] = {}
     for t in trainings:
         if not t.shown:
@@ -648,8 +692,8 @@ def dashboard(session: Session, filters: Filters, today: date, min_group: int, *
             acc = per_dim.setdefault(dim, [0, 0])
             acc[0] += n
             acc[1] += total
-        for v, c in t.nps_counts.items():
-            nps_counts[v] = nps_counts.get(v, 0) + c
+        for k, c in enumerate(t.nps_parts):
+            nps_parts[k] += c
         if t.likert_n:
             m = per_month.setdefault(date(t.ends_on.year, t.ends_on.month, 1), [0, 0, 0])
             m[0] += t.likert_n
@@ -671,7 +715,7 @@ def dashboard(session: Session, filters: Filters, today: date, min_group: int, *
         dims=_dimension_rows(per_dim),
         likert_n=sum(v[0] for v in per_dim.values()),
         likert_total=sum(v[1] for v in per_dim.values()),
-        nps=scoring.nps(nps_counts),
+        nps=scoring.NpsResult(sum(nps_parts), *nps_parts),
         months=months,
         impact_n=sum(t.impact_n for t in trainings),
         impact_sum=sum(t.impact_sum for t in trainings),

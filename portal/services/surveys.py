@@ -46,7 +46,7 @@ from portal.models import (
     random_key,
     utcnow,
 )
-from portal.services import exports
+from portal.services import exports, l1_summary
 from portal.services import questionnaires as qsvc
 from portal.services.accounts import audit
 from portal.services.questionnaires import QuestionDef, Structure
@@ -743,6 +743,8 @@ def submit(
         many["totals"].run(conn, totals)
     if value_rows:
         many["values"].run(conn, value_rows)
+    if any(q.kind in ("likert5", "scale0_10") for q in structure.questions):
+        l1_summary.refresh(conn, inv.training_id)
     if inv.anonymous:
         if dialect == "postgresql":
             _scrub_transaction_ids(session, inv.training_id)

@@ -486,29 +486,28 @@ def load_trainings(session: Session, filters: Filters, today: date, min_group: i
             return []
     ids = list(rows)
     # L1 invitations of each training's reaction questionnaire, per training, questionnaire and status
-    # (the questionnaire is matched here, not joined): from the counts kept by triggers; with a unit
-    # filter, grouped from the invitations with the unit's staff apart
+    # (the questionnaire is matched here, not joined), from the counts kept by triggers; with a unit
+    # filter, the unit's share grouped from the invitations of its staff
+    ic = InvitationCount
+    counts = select(ic.training_id, ic.questionnaire_id, ic.status, literal(not unit_ids), ic.n).where(in_ids(ic.training_id, ids, dialect), ic.n > 0)
     if unit_ids:
-        in_unit = Employee.unit_id.in_(unit_ids)
-        inv = (
-            select(SurveyInvitation.training_id, SurveyInvitation.questionnaire_id, SurveyInvitation.status, in_unit, func.count())
-            .join(Employee, Employee.id == SurveyInvitation.employee_id)
-            .where(in_ids(SurveyInvitation.training_id, ids, dialect))
-            .group_by(SurveyInvitation.training_id, SurveyInvitation.questionnaire_id, SurveyInvitation.status, in_unit)
+        i = SurveyInvitation
+        counts = counts.union_all(
+            select(i.training_id, i.questionnaire_id, literal("unit:") + i.status, literal(True), func.count())
+            .join(Employee, Employee.id == i.employee_id)
+            .where(in_ids(i.training_id, ids, dialect), Employee.unit_id.in_(unit_ids))
+            .group_by(i.training_id, i.questionnaire_id, i.status)
         )
-    else:
-        ic = InvitationCount
-        inv = select(ic.training_id, ic.questionnaire_id, ic.status, literal(True), ic.n).where(in_ids(ic.training_id, ids, dialect), ic.n > 0)
-    for tid, qid, status, unit_member, n in conn.execute(inv).all():
+    for tid, qid, status, unit_member, n in conn.execute(counts).all():
         r = rows.get(tid)
         if r is None or qid != r.questionnaire_id:
             continue
         n = int(n)
-        if status == "submitted":
+        if status == "submitted":  # everyone's (the minimum group looks at these)
             r.submitted_all += n
-        if unit_member:
+        if unit_member:  # the unit's staff, or everyone without a unit filter
             r.invited += n
-            if status == "submitted":
+            if status in ("submitted", "unit:submitted"):
                 r.submitted += n
     for r in rows.values():
         r.state = l1_state(r.anonymous, r.questionnaire_id, r.survey_closes_on, r.submitted_all, today, min_group)

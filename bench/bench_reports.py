@@ -149,7 +149,7 @@ class Seeder:
 
     def grow(self, answers: int) -> None:
         """Submit more invitations until the database holds `answers` answers; rewrite the summaries."""
-        from sqlalchemy import delete, insert, text, update
+        from sqlalchemy import delete, insert, update
         from sqlmodel import Session
 
         from portal.models import (
@@ -212,8 +212,11 @@ class Seeder:
             with Session(bind=conn) as session:  # the L1 roll-up that submit keeps, from the summaries
                 l1_summary.rebuild(session)
                 session.flush()
-            if self.dialect == "postgresql":
-                conn.execute(text("ANALYZE"))
+        if self.dialect == "postgresql":
+            # vacuumed and analyzed, as a database in steady state is (otherwise autovacuum starts on the
+            # new rows in the middle of the measurements)
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("VACUUM (ANALYZE)")
         if self.dialect == "sqlite":
             with self.engine.connect() as conn:
                 conn.exec_driver_sql("ANALYZE")

@@ -10,11 +10,12 @@ The minimum group: for an anonymous questionnaire a cell counts only with n >= t
 setting that may change), so a row stands for its cells only when `min_n` reaches it; the dashboard adds
 up the cells of the other trainings itself. For an attributed questionnaire every answered cell counts.
 
-Kept in the submit transaction (`refresh`, after the summary cells): the training's rows are rewritten
-from its cells, so they are exact whatever the order of concurrent submits (on PostgreSQL a submit waits
-for the cell rows that another one holds, so it reads them committed), and every row of the training
-carries the latest submit's transaction id (no order to read from `xmin`). `rebuild` recomputes the table
-(`portal scores rebuild-l1`, e.g. after summaries were loaded in bulk).
+Kept in the submit transaction (`refresh`, after the summary cells): the training's rows of the
+questionnaire are rewritten from its cells, so they are exact whatever the order of submits (on
+PostgreSQL, submit locks the training row first - FOR NO KEY UPDATE - so the submits of one training run
+one after the other and each reads the cells the previous ones committed; SQLite has one writer), and
+every one of them carries the latest submit's transaction id (no order to read from `xmin`). `rebuild`
+recomputes the table (`portal scores rebuild-l1`, e.g. after summaries were loaded in bulk).
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from portal import scoring
+from portal.db import RawInsertMany, RawSelect
 from portal.models import Question, TrainingL1, TrainingSummary, TrainingSummaryValue
+from portal.services.questionnaires import Structure
 
 COLUMNS = ["training_id", "questionnaire_id", "kind", "dimension", "n", "total", "promoters", "passives", "detractors", "min_n"]
 PROMOTER_VALUES = tuple(str(v) for v in range(scoring.NPS_PROMOTER_FROM, 11))
@@ -86,21 +89,52 @@ def rollup_select(training: Any = None) -> Any:
     return union_all(likert, scale)
 
 
-_REFRESH: dict[str, Any] = {}
+_CELLS = RawSelect(select(TrainingSummary.question_id, TrainingSummary.n, TrainingSummary.total).where(
+    TrainingSummary.training_id == bindparam("t"), TrainingSummary.n > 0))
+_VALUES = RawSelect(select(TrainingSummaryValue.value, TrainingSummaryValue.count).where(
+    TrainingSummaryValue.training_id == bindparam("t"), TrainingSummaryValue.question_id == bindparam("q")))
+_UPSERT: dict[str, RawInsertMany] = {}
+_GROUPS = {v: k for k, values in enumerate((PROMOTER_VALUES, PASSIVE_VALUES, DETRACTOR_VALUES)) for v in values}
 
 
-def refresh(conn: Connection, training_id: int) -> None:
-    """Rewrite the training's roll-up rows from its summary cells (in the caller's transaction)."""
-    stmt = _REFRESH.get(conn.dialect.name)
-    if stmt is None:
+def refresh(conn: Connection, training_id: int, structure: Structure) -> None:
+    """Rewrite the roll-up rows of the training and the submitted questionnaire from its summary cells
+    (in the caller's transaction, after the cells): the same rows as `rollup_select`, from a read of the
+    training's cells and of the value counts of its 0-10 items, added up here (a few dozen plain rows:
+    cheaper than having the database group and join them on every submit)."""
+    groups: dict[tuple[str, str], list[int]] = {}  # (kind, dimension) -> n, total, promoters, passives, detractors, min_n
+    scale: list[int] = []
+    for question_id, n, total in _CELLS.all(conn, t=training_id):
+        q = structure.by_id.get(question_id)
+        if q is None or q.kind not in ("likert5", "scale0_10"):
+            continue
+        g = groups.get((q.kind, q.dimension if q.kind == "likert5" else ""))
+        if g is None:
+            groups[(q.kind, q.dimension if q.kind == "likert5" else "")] = [n, total, 0, 0, 0, n]
+        else:
+            g[0] += n
+            g[1] += total
+            g[5] = min(g[5], n)
+        if q.kind == "scale0_10":
+            scale.append(question_id)
+    for question_id in scale:
+        g = groups[("scale0_10", "")]
+        for value, count in _VALUES.all(conn, t=training_id, q=question_id):
+            k = _GROUPS.get(value)
+            if k is not None:
+                g[2 + k] += count
+    if not groups:
+        return
+    upsert = _UPSERT.get(conn.dialect.name)
+    if upsert is None:
         ins = pg_dialect.insert if conn.dialect.name == "postgresql" else sqlite_dialect.insert
-        stmt = ins(TrainingL1.__table__).from_select(COLUMNS, rollup_select(bindparam("t")))
+        stmt = ins(TrainingL1.__table__)
         stmt = stmt.on_conflict_do_update(
             index_elements=["training_id", "questionnaire_id", "kind", "dimension"],
-            set_={c: getattr(stmt.excluded, c) for c in ("n", "total", "promoters", "passives", "detractors", "min_n")},
+            set_={c: getattr(stmt.excluded, c) for c in COLUMNS[4:]},
         )
-        _REFRESH[conn.dialect.name] = stmt
-    conn.execute(stmt, {"t": training_id})
+        upsert = _UPSERT[conn.dialect.name] = RawInsertMany(stmt, conn.dialect, COLUMNS)
+    upsert.run(conn, [(training_id, structure.questionnaire_id, kind, dim, *g) for (kind, dim), g in groups.items()])
 
 
 def rebuild(session: Session) -> int:

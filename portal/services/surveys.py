@@ -744,7 +744,7 @@ def submit(
     if value_rows:
         many["values"].run(conn, value_rows)
     if any(q.kind in ("likert5", "scale0_10") for q in structure.questions):
-        l1_summary.refresh(conn, inv.training_id)
+        l1_summary.refresh(conn, inv.training_id, structure)
     if inv.anonymous:
         if dialect == "postgresql":
             _scrub_transaction_ids(session, inv.training_id)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -163,77 +165,53 @@ def scores_recompute(formula: str | None, batch_size: int) -> None:
 
 
 
-@scores.command("rebuild-gaps", help="Rebuild the AKPK gap summary behind the HR heat map from the assessments "
-                "(after a bulk import of assessments or a change of position standards outside the portal).")
-@click.option("--cycle", "cycle_id", default=None, type=int, help="Only this cycle id (default: every cycle).")
-def scores_rebuild_gaps(cycle_id: int | None) -> None:
+def _rebuild(rebuild: Callable[[Any], int], done: str) -> None:
+    """Run a summary's `rebuild(session)` in one transaction and say how many rows it wrote."""
     from sqlmodel import Session
 
     from portal.db import make_engine
-    from portal.services import gap_summary
 
     engine = make_engine(_settings())
     try:
         with Session(engine, expire_on_commit=False) as session:
-            rows = gap_summary.rebuild(session, cycle_id)
+            rows = rebuild(session)
             session.commit()
     finally:
         engine.dispose()
-    click.echo(f"Ringkasan kesenjangan AKPK dibangun ulang: {rows} baris.")
+    click.echo(f"{done}: {rows} baris.")
+
+
+@scores.command("rebuild-gaps", help="Rebuild the AKPK gap summary behind the HR heat map from the assessments "
+                "(after a bulk import of assessments or a change of position standards outside the portal).")
+@click.option("--cycle", "cycle_id", default=None, type=int, help="Only this cycle id (default: every cycle).")
+def scores_rebuild_gaps(cycle_id: int | None) -> None:
+    from portal.services import gap_summary
+
+    _rebuild(lambda session: gap_summary.rebuild(session, cycle_id), "Ringkasan kesenjangan AKPK dibangun ulang")
 
 
 @scores.command("rebuild-jp", help="Rebuild the per-employee JP summary of each year from the enrollments "
                 "(database triggers keep it; this repairs it, e.g. after triggers were disabled for a bulk load).")
 def scores_rebuild_jp() -> None:
-    from sqlmodel import Session
-
-    from portal.db import make_engine
     from portal.services import jp_summary
 
-    engine = make_engine(_settings())
-    try:
-        with Session(engine, expire_on_commit=False) as session:
-            rows = jp_summary.rebuild(session)
-            session.commit()
-    finally:
-        engine.dispose()
-    click.echo(f"Ringkasan JP pegawai dibangun ulang: {rows} baris.")
+    _rebuild(jp_summary.rebuild, "Ringkasan JP pegawai dibangun ulang")
 
 
 @scores.command("rebuild-invitations", help="Rebuild the invitation counts per training, questionnaire and status "
                 "(database triggers keep them; this repairs them, e.g. after triggers were disabled for a bulk load).")
 def scores_rebuild_invitations() -> None:
-    from sqlmodel import Session
-
-    from portal.db import make_engine
     from portal.services import invitation_counts
 
-    engine = make_engine(_settings())
-    try:
-        with Session(engine, expire_on_commit=False) as session:
-            rows = invitation_counts.rebuild(session)
-            session.commit()
-    finally:
-        engine.dispose()
-    click.echo(f"Jumlah undangan survei dibangun ulang: {rows} baris.")
+    _rebuild(invitation_counts.rebuild, "Jumlah undangan survei dibangun ulang")
 
 
 @scores.command("rebuild-l1", help="Rebuild the L1 roll-up per training (Likert dimensions, NPS groups) behind the HR "
                 "dashboard from the survey summaries (submit keeps it; this repairs it, e.g. after a bulk load of summaries).")
 def scores_rebuild_l1() -> None:
-    from sqlmodel import Session
-
-    from portal.db import make_engine
     from portal.services import l1_summary
 
-    engine = make_engine(_settings())
-    try:
-        with Session(engine, expire_on_commit=False) as session:
-            rows = l1_summary.rebuild(session)
-            session.commit()
-    finally:
-        engine.dispose()
-    click.echo(f"Ringkasan L1 per pelatihan dibangun ulang: {rows} baris.")
+    _rebuild(l1_summary.rebuild, "Ringkasan L1 per pelatihan dibangun ulang")
 
 
 @scores.command("fill-export-rows", help="Write the stored CSV answer cells of the responses of attributed "

@@ -119,3 +119,40 @@ def test_migration_fills_the_rollup_from_existing_summaries(db_url, db):
         engine.dispose()
     upgrade_database(rig.test_settings(db_url))
     assert stored(db) == expected and len(expected) > 5
+
+
+def test_rebuild_commands_repair_every_summary(db, db_url, monkeypatch):
+    """`portal scores rebuild-l1 / rebuild-invitations / rebuild-jp` put damaged summaries back to
+    their recount and say how many rows they wrote."""
+    from click.testing import CliRunner
+
+    from portal.cli import main
+    from portal.models import EmployeeJp, InvitationCount
+    from portal.services import invitation_counts, jp_summary
+
+    def rows(model, *cols) -> list[tuple]:
+        db.expire_all()
+        return sorted(tuple(r) for r in db.execute(select(*[getattr(model, c) for c in cols])))
+
+    expected = {
+        "l1": recount(db),
+        "inv": sorted(tuple(r) for r in db.execute(invitation_counts.recount_select())),
+        "jp": sorted(tuple(r) for r in db.execute(jp_summary.recount_select())),
+    }
+    db.execute(update(TrainingL1).values(n=TrainingL1.n + 1))
+    db.execute(update(InvitationCount).values(n=InvitationCount.n + 1))
+    db.execute(update(EmployeeJp).values(jp=EmployeeJp.jp + 1))
+    db.commit()
+    monkeypatch.setenv("PORTAL_DATABASE_URL", db_url)
+    monkeypatch.setenv("PORTAL_ENV", "test")
+    for command, done in (("rebuild-l1", "Ringkasan L1 per pelatihan dibangun ulang"),
+                          ("rebuild-invitations", "Jumlah undangan survei dibangun ulang"),
+                          ("rebuild-jp", "Ringkasan JP pegawai dibangun ulang")):
+        result = CliRunner().invoke(main, ["scores", command])
+        assert result.exit_code == 0, result.output
+        assert done in result.output and " baris." in result.output
+    filled = CliRunner().invoke(main, ["scores", "fill-export-rows"])
+    assert filled.exit_code == 0 and "Sel CSV jawaban ditulis untuk 0 tanggapan." in filled.output  # submit wrote them all
+    assert stored(db) == expected["l1"]
+    assert rows(InvitationCount, "training_id", "questionnaire_id", "status", "n") == expected["inv"]
+    assert [r for r in rows(EmployeeJp, "employee_id", "year", "trainings", "jp") if r[2] > 0] == expected["jp"]

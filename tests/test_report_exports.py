@@ -316,7 +316,7 @@ def _asgi_get(app, path: str, query: str, cookie: str) -> dict[str, Any]:
     def target() -> None:
         try:
             anyio.run(run)
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - handed to the test's thread, re-raised there
             errors.append(exc)
 
     thread = threading.Thread(target=target)

@@ -72,6 +72,7 @@ from portal.services.reports import (
     kind_label,
     l1_state,
     l3_dates,
+    pool_l1,
     state_text,
     suppressed_text,
 )
@@ -422,18 +423,8 @@ def _peers(session: Session, training: Training, today: date, min_group: int) ->
             )
     if rows:
         _load_l1_sums(session, rows, list(rows), min_group)
-    per_dim: dict[str, list[int]] = {}
-    parts = [0, 0, 0]
-    counted = 0
-    for r in rows.values():
-        if r.likert_n or any(r.nps_parts):
-            counted += 1
-        for dim, (n, total) in r.dims.items():
-            acc = per_dim.setdefault(dim, [0, 0])
-            acc[0] += n
-            acc[1] += total
-        for k, c in enumerate(r.nps_parts):
-            parts[k] += c
+    per_dim, parts = pool_l1(list(rows.values()))
+    counted = sum(1 for r in rows.values() if r.likert_n or any(r.nps_parts))
     dims = {d.key: d for d in _dimension_rows(per_dim)}
     nps = scoring.NpsResult(sum(parts), *parts)
     return Peers(counted, dims, sum(v[0] for v in per_dim.values()), sum(v[1] for v in per_dim.values()), nps if nps.n else None)
@@ -1098,7 +1089,7 @@ class prefetch:
                     if not batch or not self._put(batch):
                         break
                 result.close()
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - handed to the reading thread, re-raised there
             self._put(exc)
             return
         self._put(None)

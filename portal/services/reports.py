@@ -488,26 +488,31 @@ def load_trainings(session: Session, filters: Filters, today: date, min_group: i
     # L1 invitations of each training's reaction questionnaire, per training, questionnaire and status
     # (the questionnaire is matched here, not joined), from the counts kept by triggers; with a unit
     # filter, the unit's share grouped from the invitations of its staff
+    # columns: training, questionnaire, status, everyone's (for the minimum group), the unit's (or
+    # everyone's without a unit filter), count
     ic = InvitationCount
-    counts = select(ic.training_id, ic.questionnaire_id, ic.status, literal(not unit_ids), ic.n).where(in_ids(ic.training_id, ids, dialect), ic.n > 0)
+    counts = select(ic.training_id, ic.questionnaire_id, ic.status, literal(True), literal(not unit_ids), ic.n).where(
+        in_ids(ic.training_id, ids, dialect), ic.n > 0
+    )
     if unit_ids:
         i = SurveyInvitation
         counts = counts.union_all(
-            select(i.training_id, i.questionnaire_id, literal("unit:") + i.status, literal(True), func.count())
+            select(i.training_id, i.questionnaire_id, i.status, literal(False), literal(True), func.count())
             .join(Employee, Employee.id == i.employee_id)
             .where(in_ids(i.training_id, ids, dialect), Employee.unit_id.in_(unit_ids))
             .group_by(i.training_id, i.questionnaire_id, i.status)
         )
-    for tid, qid, status, unit_member, n in conn.execute(counts).all():
+    for tid, qid, status, everyone, mine, n in conn.execute(counts).all():
         r = rows.get(tid)
         if r is None or qid != r.questionnaire_id:
             continue
         n = int(n)
-        if status == "submitted":  # everyone's (the minimum group looks at these)
+        submitted = status == "submitted"
+        if everyone and submitted:
             r.submitted_all += n
-        if unit_member:  # the unit's staff, or everyone without a unit filter
+        if mine:
             r.invited += n
-            if status in ("submitted", "unit:submitted"):
+            if submitted:
                 r.submitted += n
     for r in rows.values():
         r.state = l1_state(r.anonymous, r.questionnaire_id, r.survey_closes_on, r.submitted_all, today, min_group)
@@ -676,23 +681,30 @@ def _months(filters: Filters, today: date) -> list[date]:
     return out
 
 
-def dashboard(session: Session, filters: Filters, today: date, min_group: int, *, with_participants: bool = False) -> Dashboard:
-    """Tiles and charts of the dashboard (and, with `with_participants`, the figures of the training
-    list and of its export)."""
-    trainings = load_trainings(session, filters, today, min_group, participants=with_participants)
-    participants, jp_delivered, jp = _enrollment_rollup(session, trainings, filters, today)
+def pool_l1(trainings: Sequence[TrainingRow]) -> tuple[dict[str, list[int]], list[int]]:
+    """The L1 figures of several trainings pooled: Likert [n, total] per dimension, and the NPS groups
+    (promoters, passives, detractors)."""
     per_dim: dict[str, list[int]] = {}
-    nps_parts = [0, 0, 0]
-    per_month: dict[date, list[int]] = {}
+    parts = [0, 0, 0]
     for t in trainings:
-        if not t.shown:
-            continue
         for dim, (n, total) in t.dims.items():
             acc = per_dim.setdefault(dim, [0, 0])
             acc[0] += n
             acc[1] += total
         for k, c in enumerate(t.nps_parts):
-            nps_parts[k] += c
+            parts[k] += c
+    return per_dim, parts
+
+
+def dashboard(session: Session, filters: Filters, today: date, min_group: int, *, with_participants: bool = False) -> Dashboard:
+    """Tiles and charts of the dashboard (and, with `with_participants`, the figures of the training
+    list and of its export)."""
+    trainings = load_trainings(session, filters, today, min_group, participants=with_participants)
+    participants, jp_delivered, jp = _enrollment_rollup(session, trainings, filters, today)
+    shown = [t for t in trainings if t.shown]
+    per_dim, nps_parts = pool_l1(shown)
+    per_month: dict[date, list[int]] = {}
+    for t in shown:
         if t.likert_n:
             m = per_month.setdefault(date(t.ends_on.year, t.ends_on.month, 1), [0, 0, 0])
             m[0] += t.likert_n

@@ -36,6 +36,7 @@ run: migrate
 
 ## make test: set up and run the whole suite (SQLite, PostgreSQL and Chromium)
 test: install-test
+	.ci/system-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 check-migrations: install

@@ -105,7 +105,7 @@ def seed(db_path: Path, participants: int) -> dict:
         ids = db.execute(select(Employee.id).where(Employee.name.like("Peserta Bench %")).order_by(Employee.id)).scalars().all()
         db.execute(insert(Enrollment), [{"training_id": t.id, "employee_id": e, "status": "attended", "jp_credited": 0} for e in ids])
         db.commit()
-        assert svc.attach(db, None, t.id, qid, today - timedelta(days=1), today + timedelta(days=10)).ok
+        assert svc.attach(db, None, t.id, qid, today - timedelta(days=1), today + timedelta(days=10), today=today).ok
         structure = qsvc.load_structure(db, qid)
         invs = dict(db.execute(select(SurveyInvitation.employee_id, SurveyInvitation.id).where(SurveyInvitation.training_id == t.id)).all())
         tokens = {}
@@ -240,7 +240,7 @@ def direct_submits(db_path: Path, people: list[dict]) -> tuple[float, float]:
     for p in people:
         t1 = time.perf_counter()
         with Session(engine, expire_on_commit=False) as s:
-            result = svc.submit(s, p["invitation"], owners[p["invitation"]], today)
+            result = svc.submit(s, p["invitation"], owners[p["invitation"]], today, anonymous=True)
         times.append(time.perf_counter() - t1)
         assert result.status == "submitted", result.status
     elapsed = time.perf_counter() - t0

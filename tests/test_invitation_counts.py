@@ -59,7 +59,7 @@ def test_survey_engine_writes_keep_the_counts(db):
     inv = svc.load_invitation(db, b.invitations[nip], b.employees[nip])[0]
     svc.save_many(db, inv, b.structure, random_answers(rng, b.structure))
     assert stored(db) == recount(db)
-    assert svc.submit(db, b.invitations[nip], b.employees[nip], b.opens).status == "submitted"
+    assert svc.submit(db, b.invitations[nip], b.employees[nip], b.opens, anonymous=b.structure.anonymous).status == "submitted"
     submit(db, b, DISDUKCAPIL[1], random_answers(rng, b.structure))
     mine = {s: n for s, n in db.execute(select(InvitationCount.status, InvitationCount.n).where(InvitationCount.training_id == b.training_id)) if n}
     assert mine == {"pending": 4, "submitted": 2}

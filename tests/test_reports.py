@@ -119,7 +119,7 @@ def build_training(
     db.commit()
     opens = ends_on + timedelta(days=1)
     closes = closes or ends_on + timedelta(days=14)
-    result = svc.attach(db, None, t.id, qid, opens, closes)
+    result = svc.attach(db, None, t.id, qid, opens, closes, today=min(opens, clock.today()))
     assert result.ok, result.errors
     inv = dict(
         db.execute(
@@ -154,7 +154,7 @@ def submit(db, b: Built, nip: str, data: dict) -> None:
     emp_id = b.employees[nip]
     inv = svc.load_invitation(db, inv_id, emp_id)[0]
     assert svc.save_many(db, inv, b.structure, data) == {}
-    assert svc.submit(db, inv_id, emp_id, b.opens).status == "submitted"
+    assert svc.submit(db, inv_id, emp_id, b.opens, anonymous=b.structure.anonymous).status == "submitted"
 
 
 def question_id(b: Built, dimension: str | None = None, kind: str | None = None) -> int:

@@ -59,7 +59,7 @@ def test_concurrent_submits_create_exactly_one_response_per_invitation(db, live,
         # each thread its own connection, same login (like tabs of one browser)
         with httpx.Client(base_url=live.url, timeout=60, cookies=c.cookies) as own:
             barrier.wait()
-            r = own.post(f"/survei/{inv}/kirim", data={"konfirmasi": "ya", "_csrf_token": token})
+            r = own.post(f"/survei/{inv}/kirim", data={"konfirmasi": "ya", "anonim": "1" if anonymous else "0", "_csrf_token": token})
             return nip, r.status_code, r.text
 
     with ThreadPoolExecutor(max_workers=len(people) * THREADS_PER_PERSON) as pool:

@@ -96,7 +96,8 @@ def make_survey(
     for nip in nips:
         db.add(Enrollment(training_id=t.id, employee_id=emp[nip], status="attended"))
     db.commit()
-    result = svc.attach(db, None, t.id, qid, opens or today - timedelta(days=1), closes or today + timedelta(days=13))
+    opens = opens or today - timedelta(days=1)
+    result = svc.attach(db, None, t.id, qid, opens, closes or today + timedelta(days=13), today=min(opens, today))
     assert result.ok, result.errors
     inv = dict(
         db.execute(
@@ -147,7 +148,14 @@ def fill_all(client, inv_id: int, structure) -> None:
 
 
 def submit(client, inv_id: int, confirmed: bool = True):
-    return post(client, f"/survei/{inv_id}/kirim", {"konfirmasi": "ya"} if confirmed else {})
+    """Submit as the browser does: "Kirim" gives the confirmation page, whose form (with the anonymity
+    the person read) is then posted. Returns the first answer that is not the confirmation page."""
+    first = post(client, f"/survei/{inv_id}/kirim", {})
+    if not confirmed or 'name="konfirmasi"' not in first.text:
+        return first
+    seen = re.search(r'name="anonim" value="([01])"', first.text)
+    assert seen, "the confirmation page states the anonymity it asks the person to confirm"
+    return post(client, f"/survei/{inv_id}/kirim", {"konfirmasi": "ya", "anonim": seen.group(1)})
 
 
 def draft_values(db, inv_id: int) -> dict:
@@ -632,12 +640,12 @@ def test_summaries_equal_a_fresh_recount_after_random_submissions(db, backend):
         for e in emp:
             db.add(Enrollment(training_id=t.id, employee_id=e, status="completed"))
         db.commit()
-        assert svc.attach(db, None, t.id, probe["questionnaire_id"], today, today + timedelta(days=3)).ok
+        assert svc.attach(db, None, t.id, probe["questionnaire_id"], today, today + timedelta(days=3), today=today).ok
         invs = db.execute(select(SurveyInvitation.id, SurveyInvitation.employee_id).where(SurveyInvitation.training_id == t.id)).all()
         for (inv_id, emp_id), data in zip(invs, sets, strict=False):
             inv = svc.load_invitation(db, inv_id, emp_id)[0]
             assert svc.save_many(db, inv, structure, data) == {}
-            assert svc.submit(db, inv_id, emp_id, today).status == "submitted"
+            assert svc.submit(db, inv_id, emp_id, today, anonymous=structure.anonymous).status == "submitted"
         stored = svc.stored_summaries(db, t.id)
         assert stored == svc.recount_summaries(db, t.id)
         assert stored == _expected(structure, sets[: len(invs)])
@@ -652,7 +660,7 @@ def test_summary_rows_are_stored_per_training_and_question(db):
         inv_id = s["invitations"][nip]
         inv = svc.load_invitation(db, inv_id, s["employees"][nip])[0]
         svc.save_many(db, inv, s["structure"], complete_answers(s["structure"]))
-        assert svc.submit(db, inv_id, s["employees"][nip], today).status == "submitted"
+        assert svc.submit(db, inv_id, s["employees"][nip], today, anonymous=True).status == "submitted"
     q0 = s["structure"].questions[0]
     row = db.execute(select(TrainingSummary).where(TrainingSummary.training_id == s["training_id"], TrainingSummary.question_id == q0.id)).scalar_one()
     assert (row.n, row.total) == (2, 8)

@@ -145,7 +145,7 @@ def seed(session: Session, today: date) -> str:
     demo_answered = False
     for tid, code, ends_on in finished:
         opens_on, closes_on = svc.default_window(ends_on, 14)
-        result = svc.attach(session, None, tid, qid, opens_on, closes_on)
+        result = svc.attach(session, None, tid, qid, opens_on, closes_on, today=min(opens_on, today))
         if not result.ok:
             raise RuntimeError(f"demo: cannot attach the L1 questionnaire to training {code}: {result}")
         n_trainings += 1
@@ -174,7 +174,7 @@ def seed(session: Session, today: date) -> str:
             inv = found[0]
             svc.save_many(session, inv, structure, _answers(rng, structure, level))
             day = opens_on + timedelta(days=rng.randint(0, max(0, (last_day - opens_on).days)))
-            if svc.submit(session, inv_id, emp_id, day).status == "submitted":
+            if svc.submit(session, inv_id, emp_id, day, anonymous=structure.anonymous).status == "submitted":
                 n_responses += 1
     # the demo employee has started (not finished) the most recent survey
     recent = session.execute(

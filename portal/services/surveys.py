@@ -553,7 +553,7 @@ def save_many(
 
 @dataclass
 class SubmitResult:
-    status: str  # submitted | already | closed | upcoming | invalid
+    status: str  # submitted | already | closed | upcoming | invalid | changed
     errors: dict[int, str] = field(default_factory=dict)
     structure: Structure | None = None
 
@@ -640,7 +640,7 @@ def _submit_statements(dialect: str) -> dict[str, Any]:
             "claim": update(inv).where(claim_cond).values(status="submitted"),
             "claim_at": update(inv).where(claim_cond).values(status="submitted", submitted_at=bindparam("now")),
             "lock": update(qn).where(qn.c.id == bindparam("qid"), qn.c.locked.is_(False)).values(locked=True),
-            "revision": select(qn.c.revision, qn.c.locked).where(qn.c.id == bindparam("qid")),
+            "revision": select(qn.c.revision, qn.c.locked, qn.c.anonymous).where(qn.c.id == bindparam("qid")),
             "response": insert(SurveyResponse.__table__),
             "answers": insert(Answer.__table__),
             "del_answers": delete(a).where(a.c.draft_id.in_(select(d.c.id).where(d.c.invitation_id == bindparam("inv")))),
@@ -675,9 +675,14 @@ def submit(
     invitation_id: int,
     employee_id: int,
     today: date,
+    *,
+    anonymous: bool,
     now: datetime | None = None,
 ) -> SubmitResult:
-    """Submit the employee's draft exactly once. Raises LookupError for someone else's invitation."""
+    """Submit the employee's draft exactly once. Raises LookupError for someone else's invitation.
+
+    `anonymous` is the anonymity the person saw and confirmed on the confirmation page; when the
+    questionnaire says otherwise nothing is stored and the result is 'changed'."""
     found = load_invitation(session, invitation_id, employee_id)
     if found is None:
         raise LookupError(invitation_id)
@@ -706,7 +711,11 @@ def submit(
         return SubmitResult("already" if status == "submitted" else "closed")
     # the first response locks the questionnaire (edits then go into a new version); the revision is
     # read inside this transaction, which already holds the write lock (SQLite) / the claimed row
-    revision, locked = conn.execute(stmts["revision"], {"qid": inv.questionnaire_id}).one()
+    revision, locked, stored_anonymous = conn.execute(stmts["revision"], {"qid": inv.questionnaire_id}).one()
+    if bool(stored_anonymous) != anonymous or inv.anonymous != anonymous:
+        # the person confirmed another anonymity than the one that would be stored: store nothing
+        session.rollback()
+        return SubmitResult("changed")
     if not locked:
         conn.execute(stmts["lock"], {"qid": inv.questionnaire_id})
         revision = conn.execute(stmts["revision"], {"qid": inv.questionnaire_id}).one()[0]
@@ -932,6 +941,8 @@ def attach(
     questionnaire_id: int | None,
     opens_on: date | None,
     closes_on: date | None,
+    *,
+    today: date,
 ) -> AttachResult:
     """Set the training's reaction questionnaire and survey window, then invite every participant whose
     enrollment is attended/completed (idempotent). Commits."""

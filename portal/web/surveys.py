@@ -212,6 +212,27 @@ class SurveyController(Controller):
         }
         return render(request, "surveys/form.html", ctx, status_code=status_code)
 
+    def _confirm_page(
+        self,
+        request: Request,
+        db: Any,
+        inv: InvitationView,
+        structure: Structure,
+        today: date,
+        *,
+        answers: dict[int, AnswerValue] | None = None,
+        changed: bool = False,
+    ) -> Any:
+        """The last step before submitting: says plainly whether the answers are anonymous. `changed`:
+        the anonymity differs from what the person confirmed; nothing was stored (409)."""
+        answers = svc.draft_answers(db, inv.id) if answers is None else answers
+        return render(
+            request,
+            "surveys/confirm.html",
+            {"inv": inv, "structure": structure, "progress": _progress(structure, answers), "today": today, "changed": changed},
+            status_code=409 if changed else 200,
+        )
+
     @get()
     async def show(self, request: Request, state: State, user: User, settings: Config, invitation_id: int) -> Any:
         """The most requested page of the portal: read without an ORM session (portal.web.core.run_read)."""
@@ -288,7 +309,11 @@ class SurveyController(Controller):
                 {"inv": inv, "state": state, "code": code, "submitted_on": None},
                 status_code=409,
             )
-        confirmed = first_value(data.get("konfirmasi")) == "ya"
+        # the anonymity the person read on the confirmation page ("1" anonymous, "0" attributed)
+        seen = {"1": True, "0": False}.get(first_value(data.get("anonim")))
+        confirmed = first_value(data.get("konfirmasi")) == "ya" and seen is not None
+        if confirmed and seen != inv.anonymous:
+            return self._confirm_page(request, db, inv, structure, today, changed=True)
         if not confirmed:
             # the no-JavaScript path posts every answer: save what is valid first
             save_errors = svc.save_many(db, inv, structure, data)
@@ -298,12 +323,11 @@ class SurveyController(Controller):
             }
             if errors:
                 return self._form_page(request, inv, structure, answers, today, errors, status_code=422)
-            return render(
-                request,
-                "surveys/confirm.html",
-                {"inv": inv, "structure": structure, "progress": _progress(structure, answers), "today": today},
-            )
-        result = svc.submit(db, inv.id, user.id, today)
+            return self._confirm_page(request, db, inv, structure, today, answers=answers)
+        result = svc.submit(db, inv.id, user.id, today, anonymous=seen)
+        if result.status == "changed":
+            fresh = _own_invitation(db, user, invitation_id)[0]
+            return self._confirm_page(request, db, fresh, structure, today, changed=True)
         if result.status == "submitted":
             return render(request, "surveys/status.html", {"inv": inv, "state": "submitted", "code": code, "submitted_on": today, "again": False})
         if result.status == "already":
@@ -610,7 +634,9 @@ class TrainingSurveyController(Controller):
         form = {k: first_value(data.get(k)) for k in ("questionnaire_id", "opens_on", "closes_on")}
         qid = int(form["questionnaire_id"]) if form["questionnaire_id"].isdigit() else None
         try:
-            result = svc.attach(db, user.id, tid, qid, _parse_date(form["opens_on"]), _parse_date(form["closes_on"]))
+            result = svc.attach(
+                db, user.id, tid, qid, _parse_date(form["opens_on"]), _parse_date(form["closes_on"]), today=clock.today(settings.timezone)
+            )
         except LookupError:
             raise NotFoundException() from None
         if not result.ok:

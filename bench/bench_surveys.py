@@ -410,7 +410,7 @@ def main() -> None:
             p = next(it, None)
             if p is None:
                 return None
-            return build("POST", f"/survei/{p['invitation']}/kirim", cookie(p), "konfirmasi=ya", {"x-csrftoken": csrf})
+            return build("POST", f"/survei/{p['invitation']}/kirim", cookie(p), "konfirmasi=ya&anonim=1", {"x-csrftoken": csrf})
 
         r_sub = run(closed_loop("127.0.0.1", port, sub, min(c, 8), 60))
         print(line(f"submit 30 answers over HTTP ({len(pool)} submits, 8 conns)", r_sub))

@@ -88,6 +88,15 @@ def in_ids(column: ColumnElement, ids: Iterable[int], dialect: str) -> ColumnEle
     return column.in_(list(ids))
 
 
+def truncate_wal(conn: Connection) -> bool:
+    """SQLite: checkpoint the write-ahead log into the database file and truncate it to zero bytes
+    (`PRAGMA wal_checkpoint(TRUNCATE)`, outside any transaction; it waits, through the busy timeout,
+    for readers still on older snapshots). Returns False when it could not complete (busy): the next
+    call retries. After an anonymous survey submit, so that no earlier draft value stays on disk."""
+    busy, _log, _done = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    return not busy
+
+
 def ping(engine: Engine) -> bool:
     try:
         with engine.connect() as conn:

@@ -12,6 +12,9 @@ from __future__ import annotations
 import logging
 import re
 from collections import deque
+from pathlib import Path
+
+import pytest
 
 from sqlalchemy import Date, DateTime, func, inspect, select, text
 from sqlmodel import SQLModel
@@ -216,3 +219,29 @@ def test_demo_responses_are_anonymous(db):
     ).scalar_one() == 0
     assert clock.today()
     assert inspect(db.get_bind()).has_table("surveyresponse")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # the -wal file is SQLite's; PostgreSQL: see docs/anonymity.md
+def test_no_earlier_draft_value_stays_on_disk_after_an_anonymous_submit(client, db, backend, settings):
+    s = make_survey(db, nips=(DEMO["employee"], *PEERS), code="ANON-WAL")
+    inv = s["invitations"][DEMO["employee"]]
+    text_q = [q for q in s["structure"].questions if q.kind == "text"][0]
+    login(client, DEMO["employee"])
+    fill_all(client, inv, s["structure"])
+    earlier = "Versi-pertama-yang-dihapus-7Q2"
+    final = "Versi-akhir-yang-dikirim-9K4"
+    for value in (earlier, final):
+        assert post(client, f"/survei/{inv}/jawaban/{text_q.id}", {f"q{text_q.id}": value}, htmx=True).status_code == 200
+    path = Path(settings.database_url.removeprefix("sqlite:///"))
+    wal = Path(f"{path}-wal")
+
+    def on_disk() -> bytes:
+        return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+    assert earlier.encode() in on_disk(), "control: the draft's earlier value is on disk before the submit"
+    resp = submit(client, inv)
+    assert resp.status_code == 200 and "Terima kasih" in resp.text
+    data = on_disk()
+    assert earlier.encode() not in data, "an earlier draft value lingers in the database or its -wal file"
+    assert final.encode() in data, "the submitted (anonymous) answer is stored"
+    assert not wal.exists() or wal.stat().st_size == 0

@@ -564,7 +564,9 @@ def test_questionnaire_of_a_training_with_responses_cannot_be_swapped(client, db
     submit(client, inv)
     login(client, DEMO["hr"])
     std = qsvc.standard_l1_id(db)
-    resp = post(client, f"/pelatihan/{s['training_id']}/survei", {"questionnaire_id": str(std), "opens_on": "2026-01-01", "closes_on": "2026-01-10"})
+    today = clock.today()
+    window = {"opens_on": today.isoformat(), "closes_on": (today + timedelta(days=9)).isoformat()}
+    resp = post(client, f"/pelatihan/{s['training_id']}/survei", {"questionnaire_id": str(std), **window})
     assert resp.status_code == 422 and "tidak dapat diganti" in resp.text
 
 

@@ -76,6 +76,11 @@ class QuestionnaireNotFound(LookupError):
     pass
 
 
+class AnonymityFixed(Exception):
+    """The questionnaire has invitations: people were told whether it is anonymous, so that can no
+    longer change (either way); a new version can have the other setting."""
+
+
 # --------------------------------------------------------------------------- structure (cached)
 
 
@@ -503,8 +508,23 @@ def create_questionnaire(session: Session, actor_id: int | None, form: Questionn
     return qn.id
 
 
+def has_invitations(session: Session, questionnaire_id: int) -> bool:
+    """Once anyone has been invited to a questionnaire, its anonymity is fixed (`AnonymityFixed`)."""
+    return (
+        session.execute(select(SurveyInvitation.id).where(SurveyInvitation.questionnaire_id == questionnaire_id).limit(1)).first()
+        is not None
+    )
+
+
 def update_questionnaire(session: Session, actor_id: int | None, questionnaire_id: int, form: QuestionnaireForm) -> None:
+    """Raises QuestionnaireLocked (it has responses) or AnonymityFixed (the anonymity would change while
+    it has invitations). The first write locks the row; `surveys.attach` takes the same row (FOR SHARE)
+    before inviting, so the check below, a statement of its own, sees every committed invitation."""
     _guard_unlocked(session, questionnaire_id)
+    current = session.execute(select(Questionnaire.anonymous).where(Questionnaire.id == questionnaire_id)).scalar_one()
+    if bool(current) != form.anonymous and has_invitations(session, questionnaire_id):
+        session.rollback()
+        raise AnonymityFixed(questionnaire_id)
     session.execute(
         update(Questionnaire)
         .where(Questionnaire.id == questionnaire_id)

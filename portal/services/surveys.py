@@ -24,14 +24,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, delete, func, insert, select, text, update
+from sqlalchemy import and_, bindparam, case, delete, func, insert, not_, select, text, true, update
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
-from portal.db import RawInsertMany, RawSelect, connection_of
-from portal.i18n import _
+from portal.db import RawInsertMany, RawSelect, connection_of, truncate_wal
+from portal.i18n import _, format_date
 from portal.models import (
     Answer,
     DraftAnswer,
@@ -760,6 +760,11 @@ def submit(
     else:
         audit(session, employee_id, "survey.submit", f"invitation:{inv.id}")
     session.commit()
+    if inv.anonymous and dialect == "sqlite":
+        # the draft's earlier values live on in the -wal file until a checkpoint: copy the log into the
+        # database (where secure_delete has zeroed the deleted draft) and truncate it (docs/anonymity.md)
+        truncate_wal(session.connection())
+        session.commit()
     return SubmitResult("submitted", structure=structure)
 
 
@@ -876,6 +881,44 @@ def trainings_overview(session: Session, page: int = 1, per_page: int = 25) -> d
     return {"rows": items, "page": page, "pages": pages, "total": total}
 
 
+@dataclass(frozen=True)
+class SurveyWindow:
+    """The survey window of a training and the anonymity of its reaction questionnaire: the one place
+    that says when an anonymous survey's window is frozen (docs/anonymity.md, "A closed window stays
+    closed"). Once the window of an anonymous survey has closed (by its date, or because HR closed it
+    early), its figures are published, and a second published state would differ from the first by the
+    responses of the people who came late: so the window can never be reopened, extended, moved or
+    given another questionnaire, and nobody can be invited any more."""
+
+    opens_on: date | None
+    closes_on: date | None
+    anonymous: bool
+
+    def state(self, today: date) -> str:
+        """none (no window yet) | upcoming | open | closed"""
+        if self.opens_on is None or self.closes_on is None:
+            return "none"
+        if today > self.closes_on:
+            return "closed"
+        if today < self.opens_on:
+            return "upcoming"
+        return "open"
+
+    def frozen(self, today: date) -> bool:
+        return self.anonymous and self.state(today) == "closed"
+
+
+def survey_window(session: Session, training: Training) -> SurveyWindow:
+    anonymous = False
+    if training.reaction_questionnaire_id:
+        anonymous = bool(
+            session.execute(
+                select(Questionnaire.anonymous).where(Questionnaire.id == training.reaction_questionnaire_id)
+            ).scalar_one()
+        )
+    return SurveyWindow(training.survey_opens_on, training.survey_closes_on, anonymous)
+
+
 def training_survey(session: Session, training_id: int) -> dict[str, Any] | None:
     training = session.get(Training, training_id)
     if training is None:
@@ -902,6 +945,7 @@ def training_survey(session: Session, training_id: int) -> dict[str, Any] | None
     )
     return {
         "training": training,
+        "window": survey_window(session, training),
         "enrollment": {k: int(v) for k, v in enrollment.items()},
         "attended": sum(int(enrollment.get(s, 0)) for s in ATTENDED),
         "invitations": {k: int(v) for k, v in invitations.items()},
@@ -934,6 +978,14 @@ class AttachResult:
     removed: int = 0
 
 
+def frozen_message(closes_on: date) -> str:
+    return _(
+        "Survei anonim ini sudah ditutup pada {d}. Jendela survei dan kuesionernya tidak dapat diubah lagi "
+        "dan tidak ada undangan baru: hasilnya sudah terbit, dan hasil kedua yang berbeda beberapa jawaban saja "
+        "dapat membuka jawaban orang per orang."
+    ).format(d=format_date(closes_on))
+
+
 def attach(
     session: Session,
     actor_id: int | None,
@@ -945,11 +997,16 @@ def attach(
     today: date,
 ) -> AttachResult:
     """Set the training's reaction questionnaire and survey window, then invite every participant whose
-    enrollment is attended/completed (idempotent). Commits."""
+    enrollment is attended/completed (idempotent). `today` is the day HR acts on (the rules of
+    `SurveyWindow` depend on it). Commits."""
     errors: dict[str, str] = {}
     training = session.get(Training, training_id)
     if training is None:
         raise LookupError(training_id)
+    current = survey_window(session, training)
+    if current.frozen(today):
+        session.rollback()
+        return _frozen_result(current)
     qn = session.get(Questionnaire, questionnaire_id) if questionnaire_id else None
     if qn is None or qn.purpose != "reaction":
         errors["questionnaire_id"] = _("Pilih kuesioner reaksi (L1).")
@@ -959,42 +1016,56 @@ def attach(
         errors["closes_on"] = _("Isi tanggal survei ditutup (format tahun-bulan-tanggal).")
     if opens_on and closes_on and closes_on < opens_on:
         errors["closes_on"] = _("Tanggal tutup harus sama dengan atau sesudah tanggal buka.")
-    old_qid = training.reaction_questionnaire_id
-    if not errors and old_qid and old_qid != questionnaire_id:
-        submitted_old = session.execute(
-            select(func.count())
-            .select_from(SurveyInvitation)
-            .where(
-                SurveyInvitation.training_id == training_id,
-                SurveyInvitation.questionnaire_id == old_qid,
-                SurveyInvitation.status == "submitted",
-            )
-        ).scalar_one()
-        if submitted_old:
-            errors["questionnaire_id"] = _(
-                "Kuesioner tidak dapat diganti: sudah ada peserta yang mengirim jawaban untuk kuesioner sebelumnya."
-            )
+    elif closes_on and closes_on < today and qn is not None and qn.anonymous:
+        # a date in the past would close the survey, and a closed anonymous survey stays closed
+        errors["closes_on"] = _past_close_message()
     if errors:
         session.rollback()
         return AttachResult(ok=False, errors=errors)
     assert opens_on is not None and closes_on is not None and qn is not None
+    old_qid = training.reaction_questionnaire_id
+    # the first write: takes the lock (SQLite) / the training row (PostgreSQL) and re-checks the freeze,
+    # so that HR closing the survey at the same moment cannot be undone by this write
+    if not _set_window(session, training_id, qn.id, opens_on, closes_on, today=today):
+        session.rollback()
+        return _frozen_result(survey_window(session, training))
+    # the questionnaire's row, shared: its anonymity cannot change while we invite (it is fixed once
+    # anyone is invited, see questionnaires.update_questionnaire), and is read again under the lock
+    anonymous = bool(
+        session.execute(
+            select(Questionnaire.anonymous).where(Questionnaire.id == qn.id).with_for_update(read=True)
+        ).scalar_one()
+    )
+    if anonymous and closes_on < today:
+        session.rollback()
+        return AttachResult(ok=False, errors={"closes_on": _past_close_message()})
+    if old_qid and old_qid != qn.id:
+        started = {
+            status
+            for status in session.execute(
+                select(SurveyInvitation.status)
+                .where(
+                    SurveyInvitation.training_id == training_id,
+                    SurveyInvitation.questionnaire_id == old_qid,
+                    SurveyInvitation.status != "pending",
+                )
+                .distinct()
+            ).scalars()
+        }
+        if started:
+            session.rollback()
+            if "submitted" in started:
+                message = _("Kuesioner tidak dapat diganti: sudah ada peserta yang mengirim jawaban untuk kuesioner sebelumnya.")
+            else:
+                # their drafts would be deleted, and they started under the old questionnaire's anonymity
+                message = _(
+                    "Kuesioner tidak dapat diganti: sudah ada peserta yang mulai mengisi kuesioner sebelumnya, "
+                    "dan jawaban mereka akan hilang."
+                )
+            return AttachResult(ok=False, errors={"questionnaire_id": message})
     removed = 0
-    if old_qid and old_qid != questionnaire_id:
+    if old_qid and old_qid != qn.id:
         removed += _delete_unsubmitted(session, training_id, SurveyInvitation.questionnaire_id == old_qid)
-    session.execute(
-        update(Training)
-        .where(Training.id == training_id)
-        .values(reaction_questionnaire_id=qn.id, survey_opens_on=opens_on, survey_closes_on=closes_on)
-    )
-    session.execute(
-        update(SurveyInvitation)
-        .where(
-            SurveyInvitation.training_id == training_id,
-            SurveyInvitation.questionnaire_id == qn.id,
-            SurveyInvitation.status != "submitted",
-        )
-        .values(opens_on=opens_on, closes_on=closes_on)
-    )
     # participants no longer marked as attended lose their unsubmitted invitation
     attended = select(Enrollment.employee_id).where(Enrollment.training_id == training_id, Enrollment.status.in_(ATTENDED))
     removed += _delete_unsubmitted(
@@ -1002,7 +1073,7 @@ def attach(
         training_id,
         and_(SurveyInvitation.questionnaire_id == qn.id, SurveyInvitation.employee_id.not_in(attended)),
     )
-    created = generate_invitations(session, training_id, qn.id, opens_on, closes_on)
+    created = _generate_invitations(session, training_id, qn.id, opens_on, closes_on)
     audit(
         session,
         actor_id,
@@ -1012,6 +1083,88 @@ def attach(
     )
     session.commit()
     return AttachResult(ok=True, created=created, removed=removed)
+
+
+def _past_close_message() -> str:
+    return _(
+        "Tanggal tutup survei anonim tidak boleh sebelum hari ini. Untuk menutup survei sekarang, gunakan "
+        "tombol \u201cTutup survei sekarang\u201d: survei anonim yang sudah ditutup tidak dapat dibuka lagi."
+    )
+
+
+def _frozen_result(window: SurveyWindow) -> AttachResult:
+    assert window.closes_on is not None
+    return AttachResult(ok=False, errors={"form": frozen_message(window.closes_on)})
+
+
+def _frozen_condition(today: date) -> Any:
+    """SQL for `SurveyWindow.frozen` on the training row."""
+    anonymous = (
+        select(Questionnaire.id)
+        .where(Questionnaire.id == Training.reaction_questionnaire_id, Questionnaire.anonymous.is_(True))
+        .exists()
+    )
+    return and_(Training.survey_closes_on.is_not(None), Training.survey_closes_on < today, anonymous)
+
+
+def _set_window(
+    session: Session,
+    training_id: int,
+    questionnaire_id: int,
+    opens_on: date,
+    closes_on: date,
+    *,
+    today: date,
+    condition: Any = None,
+) -> bool:
+    """The training's window, and the same window on every unsubmitted invitation (they never differ).
+    The training row is updated only while it is not frozen (and `condition` holds); False when it was
+    not updated."""
+    updated = session.execute(
+        update(Training)
+        .where(Training.id == training_id, not_(_frozen_condition(today)), condition if condition is not None else true())
+        .values(reaction_questionnaire_id=questionnaire_id, survey_opens_on=opens_on, survey_closes_on=closes_on)
+    ).rowcount
+    if not updated:
+        return False
+    session.execute(
+        update(SurveyInvitation)
+        .where(
+            SurveyInvitation.training_id == training_id,
+            SurveyInvitation.questionnaire_id == questionnaire_id,
+            SurveyInvitation.status != "submitted",
+        )
+        .values(opens_on=opens_on, closes_on=closes_on)
+    )
+    return True
+
+
+def close_now(session: Session, actor_id: int | None, training_id: int, *, today: date) -> str | None:
+    """Close an open survey window now: nobody can submit any more and, for an anonymous survey, the
+    figures are published and frozen (`SurveyWindow`). The window is set to end yesterday, so that
+    `today > closes_on` holds at once everywhere the window is read. Returns None on success, else the
+    reason in Indonesian. Commits."""
+    training = session.get(Training, training_id)
+    if training is None:
+        raise LookupError(training_id)
+    window = survey_window(session, training)
+    state = window.state(today)
+    if state != "open" or training.reaction_questionnaire_id is None:
+        session.rollback()
+        if state == "closed":
+            return _("Survei ini sudah ditutup.")
+        return _("Hanya survei yang sedang dibuka yang dapat ditutup lebih awal.")
+    assert window.opens_on is not None
+    closes_on = today - timedelta(days=1)
+    still_open = and_(Training.survey_opens_on <= today, Training.survey_closes_on >= today)
+    if not _set_window(
+        session, training_id, training.reaction_questionnaire_id, min(window.opens_on, closes_on), closes_on, today=today, condition=still_open
+    ):
+        session.rollback()
+        return _("Survei ini sudah ditutup.")
+    audit(session, actor_id, "training.survey.close", f"training:{training_id}", f"closed early on {today.isoformat()}")
+    session.commit()
+    return None
 
 
 def _delete_unsubmitted(session: Session, training_id: int, condition: Any) -> int:
@@ -1029,8 +1182,9 @@ def _delete_unsubmitted(session: Session, training_id: int, condition: Any) -> i
     return int(result.rowcount or 0)
 
 
-def generate_invitations(session: Session, training_id: int, questionnaire_id: int, opens_on: date, closes_on: date) -> int:
-    """One INSERT .. SELECT .. ON CONFLICT DO NOTHING over the attended enrollments."""
+def _generate_invitations(session: Session, training_id: int, questionnaire_id: int, opens_on: date, closes_on: date) -> int:
+    """One INSERT .. SELECT .. ON CONFLICT DO NOTHING over the attended enrollments. Only `attach` calls it,
+    after the `SurveyWindow` rules: no invitation is ever added to a frozen survey."""
     ins = _insert_for(session)
     src = select(
         Enrollment.training_id,

@@ -25,6 +25,7 @@ from portal.i18n import _
 from portal.services import questionnaires as qsvc
 from portal.services import surveys as svc
 from portal.services.questionnaires import (
+    AnonymityFixed,
     QuestionnaireLocked,
     QuestionnaireNotFound,
     Structure,
@@ -368,10 +369,12 @@ def _questionnaire_or_404(db: Any, qid: int) -> Any:
 
 def _edit_context(db: Any, qn: Any, **extra: Any) -> dict[str, Any]:
     structure = qsvc.load_structure(db, qn.id)
+    usage = qsvc.in_use(db, qn.id)
     ctx = {
         "qn": qn,
         "structure": structure,
-        "usage": qsvc.in_use(db, qn.id),
+        "usage": usage,
+        "anonymity_fixed": usage["invitations"] > 0,
         "sections": qsvc.sections_of(db, qn.id),
         "kinds": qsvc.KIND_LABELS,
         "dimensions": qsvc.DIMENSION_LABELS,
@@ -438,6 +441,12 @@ class QuestionnaireController(Controller):
             qsvc.update_questionnaire(db, user.id, qid, form)
         except QuestionnaireLocked:
             return _locked_response(request, db, user, qid)
+        except AnonymityFixed:
+            message = _(
+                "Sifat anonim tidak dapat diubah: kuesioner ini sudah dikirim kepada peserta dengan keterangan "
+                "\u201c{s}\u201d. Buat versi baru (\u201cSalin ke versi baru\u201d) untuk sifat yang lain."
+            ).format(s=_("anonim") if qn.anonymous else _("tidak anonim"))
+            return render(request, "questionnaires/edit.html", _edit_context(db, qn, meta=form, meta_errors={"anonymous": message}), status_code=422)
         flash(db, user, _("Data kuesioner disimpan."))
         return redirect(request, f"/kuesioner/{qid}")
 
@@ -603,6 +612,7 @@ class TrainingSurveyController(Controller):
         if info is None:
             raise NotFoundException()
         t = info["training"]
+        today = clock.today(settings.timezone)
         if form is None:
             opens, closes = svc.default_window(t.ends_on, settings.survey_window_days)
             qid = t.reaction_questionnaire_id or qsvc.standard_l1_id(db)
@@ -611,6 +621,7 @@ class TrainingSurveyController(Controller):
                 "opens_on": (t.survey_opens_on or opens).isoformat(),
                 "closes_on": (t.survey_closes_on or closes).isoformat(),
             }
+        window = info["window"]
         return render(
             request,
             "surveys/training.html",
@@ -620,6 +631,9 @@ class TrainingSurveyController(Controller):
                 "errors": errors or {},
                 "questionnaires": svc.reaction_questionnaires(db),
                 "window_days": settings.survey_window_days,
+                "window_state": window.state(today),
+                "frozen": window.frozen(today),
+                "frozen_message": svc.frozen_message(window.closes_on) if window.frozen(today) else "",
             },
             db=db if status_code == 200 else None,
             status_code=status_code,
@@ -640,11 +654,34 @@ class TrainingSurveyController(Controller):
         except LookupError:
             raise NotFoundException() from None
         if not result.ok:
-            return self._page(request, db, settings, tid, form, result.errors, status_code=422)
+            status = 409 if "form" in result.errors else 422
+            return self._page(request, db, settings, tid, form if status == 422 else None, result.errors, status_code=status)
         msg = _("Survei pelatihan disimpan. {n} undangan baru dibuat.").format(n=result.created)
         if result.removed:
             msg += " " + _("{n} undangan yang belum dikirim dihapus.").format(n=result.removed)
         flash(db, user, msg)
+        return redirect(request, f"/pelatihan/{tid}/survei")
+
+    @post("/{tid:int}/survei/tutup", sync_to_thread=True)
+    def close(self, request: Request, db: DB, user: User, settings: Config, tid: int, data: FormData) -> Any:
+        """Close the survey window now. Irreversible for an anonymous survey: the first post shows a
+        confirmation page, the confirmed one (konfirmasi=ya) closes."""
+        info = svc.training_survey(db, tid)
+        if info is None:
+            raise NotFoundException()
+        today = clock.today(settings.timezone)
+        window = info["window"]
+        if window.state(today) != "open":
+            return self._page(request, db, settings, tid, errors={"form": _("Hanya survei yang sedang dibuka yang dapat ditutup lebih awal.")}, status_code=409)
+        if first_value(data.get("konfirmasi")) != "ya":
+            return render(request, "surveys/close_confirm.html", {"info": info, "window": window, "today": today}, db=db)
+        try:
+            problem = svc.close_now(db, user.id, tid, today=today)
+        except LookupError:
+            raise NotFoundException() from None
+        if problem:
+            return self._page(request, db, settings, tid, errors={"form": problem}, status_code=409)
+        flash(db, user, _("Survei ditutup. Hasilnya tampil di laporan pelatihan bila jumlah tanggapan sudah mencukupi."))
         return redirect(request, f"/pelatihan/{tid}/survei")
 
 

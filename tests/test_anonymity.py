@@ -180,6 +180,7 @@ def test_no_insertion_order_on_the_response_side(client, db, backend):
             "SELECT count(DISTINCT a.xmin::text) FROM answer a JOIN surveyresponse r ON r.id = a.response_id WHERE r.training_id = :t",
             "SELECT count(DISTINCT xmin::text) FROM trainingsummary WHERE training_id = :t",
             "SELECT count(DISTINCT xmin::text) FROM trainingsummaryvalue WHERE training_id = :t",
+            "SELECT count(DISTINCT xmin::text) FROM trainingl1 WHERE training_id = :t",
         ):
             assert db.execute(text(sql), {"t": t}).scalar_one() == 1, sql
 

@@ -230,7 +230,14 @@ class SurveyController(Controller):
         return render(
             request,
             "surveys/confirm.html",
-            {"inv": inv, "structure": structure, "progress": _progress(structure, answers), "today": today, "changed": changed},
+            {
+                "inv": inv,
+                "structure": structure,
+                "progress": _progress(structure, answers),
+                "today": today,
+                "changed": changed,
+                "min_group": request.app.state.settings.min_group_size,
+            },
             status_code=409 if changed else 200,
         )
 

@@ -260,7 +260,7 @@ def seed_scale(url: str) -> dict:
     seeded = time.perf_counter() - t0
     # the gap summary is kept by the submits; rows inserted behind the portal's back need a rebuild
     t1 = time.perf_counter()
-    from portal.services import gap_summary
+    from portal.services.summaries import gaps as gap_summary
 
     with Session(engine) as s:
         summary_rows = gap_summary.rebuild(s)

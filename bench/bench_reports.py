@@ -83,7 +83,9 @@ class Seeder:
             Training,
             Unit,
         )
-        from portal.services import exports, report_training
+        from sqlmodel import Session
+
+        from portal.services import exports, report_training, summaries
 
         t0 = time.perf_counter()
         rng = self.rng
@@ -141,6 +143,9 @@ class Seeder:
                 conn.execute(insert(Enrollment), enrollments[start:start + 20_000])
                 conn.execute(insert(SurveyInvitation), invitations[start:start + 20_000])
             inv = conn.execute(select(SurveyInvitation.id, SurveyInvitation.training_id, SurveyInvitation.employee_id)).all()
+            with Session(bind=conn) as session:  # loaded behind the portal's back: the summaries it keeps
+                summaries.rebuild(session, ["jp", "invitations"])
+                session.flush()
         self.invitations = [tuple(r) for r in inv]
         rng.shuffle(self.invitations)
         self.levels = {tid: rng.uniform(3.0, 4.6) for tid, _jp, _e in rows}
@@ -157,7 +162,7 @@ class Seeder:
             TrainingSummary,
             TrainingSummaryValue,
         )
-        from portal.services import l1_summary
+        from portal.services import summaries
 
         t0 = time.perf_counter()
         target = answers // len(self.questions)
@@ -209,8 +214,8 @@ class Seeder:
                 conn.execute(insert(TrainingSummary), totals[start:start + 20_000])
             for start in range(0, len(values), 20_000):
                 conn.execute(insert(TrainingSummaryValue), values[start:start + 20_000])
-            with Session(bind=conn) as session:  # the L1 roll-up that submit keeps, from the summaries
-                l1_summary.rebuild(session)
+            with Session(bind=conn) as session:  # the L1 roll-up and the counts that submit keeps
+                summaries.rebuild(session, ["l1", "invitations"])
                 session.flush()
         if self.dialect == "postgresql":
             # vacuumed and analyzed, as a database in steady state is (otherwise autovacuum starts on the

@@ -76,7 +76,7 @@ def seed(db_path: Path, participants: int) -> dict:
         utcnow,
     )
     from portal.services import questionnaires as qsvc
-    from portal.services import surveys as svc
+    from portal.services import trainings
     from tests import rig
 
     url = f"sqlite:///{db_path}"
@@ -105,7 +105,7 @@ def seed(db_path: Path, participants: int) -> dict:
         ids = db.execute(select(Employee.id).where(Employee.name.like("Peserta Bench %")).order_by(Employee.id)).scalars().all()
         db.execute(insert(Enrollment), [{"training_id": t.id, "employee_id": e, "status": "attended", "jp_credited": 0} for e in ids])
         db.commit()
-        assert svc.attach(db, None, t.id, qid, today - timedelta(days=1), today + timedelta(days=10), today=today).ok
+        assert trainings.attach(db, None, t.id, qid, today - timedelta(days=1), today + timedelta(days=10), today=today).ok
         structure = qsvc.load_structure(db, qid)
         invs = dict(db.execute(select(SurveyInvitation.employee_id, SurveyInvitation.id).where(SurveyInvitation.training_id == t.id)).all())
         tokens = {}

@@ -181,7 +181,7 @@ class AssessmentItem(SQLModel, table=True):
 class AssessmentGap(SQLModel, table=True):
     """Per cycle, person and competency: the gap (required - final level) of the person's FINAL
     assessment (the supervisor's when submitted, else their own), with the unit and position they
-    held when it was submitted. Kept at submit time (services/gap_summary.py) so that the HR heat
+    held when it was submitted. Kept at submit time (services/summaries/gaps.py) so that the HR heat
     map groups one covering index instead of joining every assessment item."""
 
     __table_args__ = (
@@ -277,11 +277,11 @@ class Enrollment(SQLModel, table=True):
 
 class EmployeeJp(SQLModel, table=True):
     """Per employee and calendar year: the credited enrollments (status attended or completed) in
-    trainings that END in that year, and their JP. Kept by database triggers on `enrollment` and on
-    `training.ends_on` (migration 3c1f0a9d2b7e), so every write path - the services, imports, bulk
-    COPY - keeps it exact; the JP compliance figures (20 JP a year) read it instead of grouping every
-    enrollment of the year per employee. Rows may stay behind with trainings = 0 (read with
-    `trainings > 0`). Derived data: `portal scores rebuild-jp` recomputes it."""
+    trainings that END in that year, and their JP. Kept in the transaction of every enrolment write
+    (portal.services.summaries.jp, through portal.services.trainings.enrollments); the JP compliance
+    figures (20 JP a year) read it instead of grouping every enrollment of the year per employee. Rows
+    may stay behind with trainings = 0 (read with `trainings > 0`). Derived data:
+    `portal summaries rebuild jp` recomputes it."""
 
     __table_args__ = (
         Index("ix_employeejp_year_jp", "year", "jp", "employee_id", "trainings"),
@@ -315,10 +315,10 @@ class SurveyInvitation(SQLModel, table=True):
 
 
 class InvitationCount(SQLModel, table=True):
-    """Per training, questionnaire and status: how many survey invitations. Kept by database triggers on
-    `surveyinvitation` (migration b7d2e5f4c3a1), so every write path keeps it exact; the HR dashboard and
-    training list read their response rates from it instead of grouping every invitation of the
-    period. Rows may stay behind with n = 0. Derived data: `portal scores rebuild-invitations`."""
+    """Per training, questionnaire and status: how many survey invitations. Kept in the transactions that
+    write invitations (portal.services.summaries.invitations); the HR dashboard and training list read
+    their response rates from it instead of grouping every invitation of the period. Rows may stay
+    behind with n = 0. Derived data: `portal summaries rebuild invitations`."""
 
     __table_args__ = ({"sqlite_with_rowid": False},)
     training_id: int = Field(primary_key=True)
@@ -401,8 +401,8 @@ class TrainingL1(SQLModel, table=True):
     (kind 'scale0_10', dimension '': answers n, promoters 9-10, passives 7-8, detractors 0-6), each with
     `min_n`, the smallest n of the cells it adds up. A row stands for its cells only when min_n reaches the
     minimum group of an anonymous questionnaire; otherwise the reader adds up the cells themselves.
-    Rewritten from the training's summary cells in the submit transaction (portal.services.l1_summary);
-    derived data: `portal scores rebuild-l1`."""
+    Rewritten from the training's summary cells in the submit transaction (portal.services.summaries.l1);
+    derived data: `portal summaries rebuild l1`."""
 
     __table_args__ = ({"sqlite_with_rowid": False},)
     training_id: int = Field(primary_key=True)

@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, inspect, select
 
 from portal.cli import downgrade_database, upgrade_database
 from portal.models import AssessmentGap, Competency, Unit
-from portal.services import gap_summary
+from portal.services.summaries import gaps as gap_summary
 from tests import rig
 from tests.conftest import DEMO, login, post
 from tests.test_assessments import (
@@ -27,7 +27,7 @@ INITIAL_REVISION = "519770feec2d"
 
 def stored(db) -> list[tuple]:
     db.expire_all()
-    return sorted(tuple(r) for r in db.execute(select(*[AssessmentGap.__table__.c[c] for c in gap_summary._COLUMNS])))
+    return sorted(tuple(r) for r in db.execute(select(*[AssessmentGap.__table__.c[c] for c in gap_summary.COLUMNS])))
 
 
 def recount(db) -> list[tuple]:

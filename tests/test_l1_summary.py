@@ -1,6 +1,6 @@
 """The L1 roll-up (table `trainingl1`) on SQLite and PostgreSQL: rewritten in each submit transaction so
 that it always equals the roll-up of the summary cells (anonymous and attributed questionnaires, optional
-items left out), filled by its migration, rebuilt by `portal scores rebuild-l1`, and read by the HR
+items left out), filled by its migration, rebuilt by `portal summaries rebuild l1`, and read by the HR
 dashboard - with the cells themselves for a training where a cell is under the minimum group."""
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ import random
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, delete, func, inspect, select, update
+from sqlalchemy import and_, case, create_engine, delete, func, inspect, literal, select, union_all, update
 
 from portal.cli import downgrade_database, upgrade_database
-from portal.models import TrainingL1
-from portal.services import l1_summary, reports
+from portal.models import Question, TrainingL1, TrainingSummary, TrainingSummaryValue
+from portal.services import reports, summaries
 from tests import rig
 from tests.test_reports import DISDUKCAPIL, DISKOMINFO, KECAMATAN, build_training, random_answers, raw_l1, submit
 
@@ -27,8 +27,40 @@ def stored(db) -> list[tuple]:
     return sorted(tuple(r) for r in db.execute(select(*COLS)))
 
 
+def rollup_select():
+    """The roll-up rows computed by the database from the summary cells: an independent recount of what
+    summaries.l1 adds up in Python."""
+    ts, q, tv = TrainingSummary, Question, TrainingSummaryValue
+    likert = (
+        select(ts.training_id, q.questionnaire_id, literal("likert5").label("kind"), q.dimension,
+               func.sum(ts.n), func.sum(ts.total), literal(0), literal(0), literal(0), func.min(ts.n))
+        .join(q, q.id == ts.question_id)
+        .where(q.kind == "likert5", ts.n > 0)
+        .group_by(ts.training_id, q.questionnaire_id, q.dimension)
+    )
+
+    def bucket(values):
+        return func.coalesce(func.sum(case((tv.value.in_(values), tv.count), else_=0)), 0)
+
+    b = (
+        select(tv.training_id, tv.question_id, bucket([str(v) for v in range(9, 11)]).label("p"),
+               bucket(["7", "8"]).label("pa"), bucket([str(v) for v in range(7)]).label("d"))
+        .group_by(tv.training_id, tv.question_id)
+        .subquery()
+    )
+    scale = (
+        select(ts.training_id, q.questionnaire_id, literal("scale0_10"), literal(""), func.sum(ts.n), func.sum(ts.total),
+               func.coalesce(func.sum(b.c.p), 0), func.coalesce(func.sum(b.c.pa), 0), func.coalesce(func.sum(b.c.d), 0), func.min(ts.n))
+        .join(q, q.id == ts.question_id)
+        .outerjoin(b, and_(b.c.training_id == ts.training_id, b.c.question_id == ts.question_id))
+        .where(q.kind == "scale0_10", ts.n > 0)
+        .group_by(ts.training_id, q.questionnaire_id)
+    )
+    return union_all(likert, scale)
+
+
 def recount(db) -> list[tuple]:
-    return sorted(tuple(r) for r in db.execute(l1_summary.rollup_select()))
+    return sorted(tuple(r) for r in db.execute(rollup_select()))
 
 
 def test_demo_rollup_equals_recount(db):
@@ -100,7 +132,7 @@ def test_rebuild_repairs_a_damaged_rollup(db):
     db.execute(delete(TrainingL1).where(TrainingL1.training_id == db.execute(select(func.min(TrainingL1.training_id))).scalar_one()))
     db.commit()
     assert stored(db) != expected
-    l1_summary.rebuild(db)
+    summaries.l1.rebuild(db)
     db.commit()
     assert stored(db) == expected
 
@@ -119,40 +151,3 @@ def test_migration_fills_the_rollup_from_existing_summaries(db_url, db):
         engine.dispose()
     upgrade_database(rig.test_settings(db_url))
     assert stored(db) == expected and len(expected) > 5
-
-
-def test_rebuild_commands_repair_every_summary(db, db_url, monkeypatch):
-    """`portal scores rebuild-l1 / rebuild-invitations / rebuild-jp` put damaged summaries back to
-    their recount and say how many rows they wrote."""
-    from click.testing import CliRunner
-
-    from portal.cli import main
-    from portal.models import EmployeeJp, InvitationCount
-    from portal.services import invitation_counts, jp_summary
-
-    def rows(model, *cols) -> list[tuple]:
-        db.expire_all()
-        return sorted(tuple(r) for r in db.execute(select(*[getattr(model, c) for c in cols])))
-
-    expected = {
-        "l1": recount(db),
-        "inv": sorted(tuple(r) for r in db.execute(invitation_counts.recount_select())),
-        "jp": sorted(tuple(r) for r in db.execute(jp_summary.recount_select())),
-    }
-    db.execute(update(TrainingL1).values(n=TrainingL1.n + 1))
-    db.execute(update(InvitationCount).values(n=InvitationCount.n + 1))
-    db.execute(update(EmployeeJp).values(jp=EmployeeJp.jp + 1))
-    db.commit()
-    monkeypatch.setenv("PORTAL_DATABASE_URL", db_url)
-    monkeypatch.setenv("PORTAL_ENV", "test")
-    for command, done in (("rebuild-l1", "Ringkasan L1 per pelatihan dibangun ulang"),
-                          ("rebuild-invitations", "Jumlah undangan survei dibangun ulang"),
-                          ("rebuild-jp", "Ringkasan JP pegawai dibangun ulang")):
-        result = CliRunner().invoke(main, ["scores", command])
-        assert result.exit_code == 0, result.output
-        assert done in result.output and " baris." in result.output
-    filled = CliRunner().invoke(main, ["scores", "fill-export-rows"])
-    assert filled.exit_code == 0 and "Sel CSV jawaban ditulis untuk 0 tanggapan." in filled.output  # submit wrote them all
-    assert stored(db) == expected["l1"]
-    assert rows(InvitationCount, "training_id", "questionnaire_id", "status", "n") == expected["inv"]
-    assert [r for r in rows(EmployeeJp, "employee_id", "year", "trainings", "jp") if r[2] > 0] == expected["jp"]

@@ -4,7 +4,7 @@ items 1 and 2), on SQLite and PostgreSQL.
 The attack these tests replay: HR closes an anonymous survey early, exports the figures, reopens or
 extends the window, waits for one known person to submit (response monitoring names who submitted),
 closes again and diffs the two exports: the difference is that person's answers. The rule that stops
-it (portal.services.surveys.SurveyWindow, docs/anonymity.md): once the window of an anonymous survey
+it (portal.services.trainings.SurveyWindow, docs/anonymity.md): once the window of an anonymous survey
 has closed, by its date or by HR, it can never be reopened, extended, moved, given another
 questionnaire or new invitations. A hypothesis test plays random sequences of HR window changes,
 late enrolments and submits, and checks that an anonymous survey is never published in two states.
@@ -26,6 +26,8 @@ from portal.models import Employee, Enrollment, Questionnaire, SurveyInvitation,
 from portal.services import questionnaires as qsvc
 from portal.services import report_training
 from portal.services import surveys as svc
+from portal.services import trainings
+from portal.services.trainings import enrollments
 from tests.conftest import DEMO, login, post, text_of
 from tests.test_reports import DISDUKCAPIL
 from tests.test_surveys import complete_answers, fill_all, make_questionnaire, make_survey, submit
@@ -171,12 +173,12 @@ def test_no_late_invitation_is_added_to_a_closed_anonymous_survey(client, db):
     assert _close_now(client, s["training_id"])[1].status_code == 303
     # attendance corrected afterwards: one more person is marked as attended
     late = db.execute(select(Employee.id).where(Employee.nip == DISDUKCAPIL[5])).scalar_one()
-    db.add(Enrollment(training_id=s["training_id"], employee_id=late, status="attended"))
+    enrollments.enrol(db, s["training_id"], late, status="attended")
     db.commit()
     today = clock.today()
     w = _window(db, s["training_id"])
     assert _hr_window(client, s, w[1], w[2]).status_code == 409
-    assert not svc.attach(db, None, s["training_id"], s["questionnaire_id"], today, today + timedelta(days=3), today=today).ok
+    assert not trainings.attach(db, None, s["training_id"], s["questionnaire_id"], today, today + timedelta(days=3), today=today).ok
     invited = db.execute(select(SurveyInvitation.employee_id).where(SurveyInvitation.training_id == s["training_id"])).scalars().all()
     assert late not in invited and len(invited) == 5
 
@@ -203,7 +205,7 @@ def test_an_anonymous_survey_cannot_be_attached_with_a_window_already_closed(db)
     t = Training(code="DIFF-PAST-2", title="Lama", kind="pelatihan", mode="klasikal", starts_on=today - timedelta(days=40), ends_on=today - timedelta(days=39))
     db.add(t)
     db.commit()
-    result = svc.attach(db, None, t.id, s["questionnaire_id"], today - timedelta(days=39), today - timedelta(days=25), today=today)
+    result = trainings.attach(db, None, t.id, s["questionnaire_id"], today - timedelta(days=39), today - timedelta(days=25), today=today)
     assert not result.ok and "closes_on" in result.errors
     assert _window(db, t.id) == (None, None, None)
 
@@ -355,9 +357,9 @@ def test_random_hr_window_changes_and_submits_never_publish_two_states(db, backe
         db.flush()
         t_id[0] = t.id
         for nip in nips[:4]:
-            db.add(Enrollment(training_id=t.id, employee_id=people[nip], status="attended"))
+            enrollments.enrol(db, t.id, people[nip], status="attended")
         db.commit()
-        assert svc.attach(db, None, t.id, qid, today, today + timedelta(days=3), today=today).ok
+        assert trainings.attach(db, None, t.id, qid, today, today + timedelta(days=3), today=today).ok
         for nip in nips[:2]:  # enough to publish at the first close (min_group)
             submit_one(people[nip], today)
         seen: set = set()
@@ -365,17 +367,17 @@ def test_random_hr_window_changes_and_submits_never_publish_two_states(db, backe
             if op[0] == "wait":
                 today += timedelta(days=op[1])
             elif op[0] == "window":
-                svc.attach(db, None, t.id, qid, today + timedelta(days=op[1]), today + timedelta(days=op[2]), today=today)
+                trainings.attach(db, None, t.id, qid, today + timedelta(days=op[1]), today + timedelta(days=op[2]), today=today)
             elif op[0] == "close":
-                svc.close_now(db, None, t.id, today=today)
+                trainings.close_now(db, None, t.id, today=today)
             elif op[0] == "enrol":
                 emp = people[nips[op[1]]]
                 exists = db.execute(select(Enrollment.id).where(Enrollment.training_id == t.id, Enrollment.employee_id == emp)).first()
                 if exists is None:
-                    db.add(Enrollment(training_id=t.id, employee_id=emp, status="attended"))
+                    enrollments.enrol(db, t.id, emp, status="attended")
                     db.commit()
                 w = _window(db, t.id)
-                svc.attach(db, None, t.id, qid, w[1], w[2], today=today)
+                trainings.attach(db, None, t.id, qid, w[1], w[2], today=today)
             else:
                 submit_one(people[nips[op[1]]], today)
             state = _published(db, t.id, today, min_group)

@@ -20,7 +20,6 @@ from portal.models import (
     AuditEvent,
     DraftAnswer,
     Employee,
-    Enrollment,
     Questionnaire,
     SurveyDraft,
     SurveyInvitation,
@@ -30,7 +29,9 @@ from portal.models import (
     TrainingSummaryValue,
 )
 from portal.services import questionnaires as qsvc
+from portal.services import summaries, trainings
 from portal.services import surveys as svc
+from portal.services.trainings import enrollments
 from tests.conftest import DEMO, login, post, text_of
 from tests.rig import QueryCounter
 
@@ -94,10 +95,10 @@ def make_survey(
     db.flush()
     emp = dict(db.execute(select(Employee.nip, Employee.id).where(Employee.nip.in_(list(nips)))).all())
     for nip in nips:
-        db.add(Enrollment(training_id=t.id, employee_id=emp[nip], status="attended"))
+        enrollments.enrol(db, t.id, emp[nip], status="attended")
     db.commit()
     opens = opens or today - timedelta(days=1)
-    result = svc.attach(db, None, t.id, qid, opens, closes or today + timedelta(days=13), today=min(opens, today))
+    result = trainings.attach(db, None, t.id, qid, opens, closes or today + timedelta(days=13), today=min(opens, today))
     assert result.ok, result.errors
     inv = dict(
         db.execute(
@@ -504,11 +505,7 @@ def test_idor_sweep_over_every_survey_route(client, db):
 def test_employee_not_enrolled_as_attended_gets_404(client, db):
     s = make_survey(db)
     inv = s["invitations"][DEMO["employee"]]
-    db.execute(
-        update(Enrollment)
-        .where(Enrollment.training_id == s["training_id"], Enrollment.employee_id == s["employees"][DEMO["employee"]])
-        .values(status="absent")
-    )
+    enrollments.update_enrollment(db, s["training_id"], s["employees"][DEMO["employee"]], status="absent")
     db.commit()
     login(client, DEMO["employee"])
     assert client.get(f"/survei/{inv}").status_code == 404
@@ -527,7 +524,7 @@ def test_hr_attaches_questionnaire_and_invites_attended_participants_only(client
     db.flush()
     ids = db.execute(select(Employee.id).order_by(Employee.id).limit(4)).scalars().all()
     for emp_id, status in zip(ids, ("attended", "completed", "absent", "registered"), strict=True):
-        db.add(Enrollment(training_id=t.id, employee_id=emp_id, status=status))
+        enrollments.enrol(db, t.id, emp_id, status=status)
     db.commit()
     login(client, DEMO["hr"])
     page = client.get(f"/pelatihan/{t.id}/survei")
@@ -545,8 +542,8 @@ def test_hr_attaches_questionnaire_and_invites_attended_participants_only(client
     post(client, f"/pelatihan/{t.id}/survei", {"questionnaire_id": str(std), "opens_on": t.ends_on.isoformat(), "closes_on": (t.ends_on + timedelta(days=14)).isoformat()})
     assert db.execute(select(func.count()).select_from(SurveyInvitation).where(SurveyInvitation.training_id == t.id)).scalar_one() == 2
     # attendance corrected: absent loses the invitation, newly attended gains one
-    db.execute(update(Enrollment).where(Enrollment.training_id == t.id, Enrollment.employee_id == ids[0]).values(status="absent"))
-    db.execute(update(Enrollment).where(Enrollment.training_id == t.id, Enrollment.employee_id == ids[3]).values(status="attended"))
+    enrollments.update_enrollment(db, t.id, ids[0], status="absent")
+    enrollments.update_enrollment(db, t.id, ids[3], status="attended")
     db.commit()
     post(client, f"/pelatihan/{t.id}/survei", {"questionnaire_id": str(std), "opens_on": t.ends_on.isoformat(), "closes_on": (t.ends_on + timedelta(days=14)).isoformat()})
     db.expire_all()
@@ -578,6 +575,20 @@ def test_survey_routes_for_hr_are_guarded(client):
 
 
 # --------------------------------------------------------------------------- summaries
+
+
+def _per_question(both: tuple[dict, dict]) -> tuple[dict, dict]:
+    cells, counts = both
+    return {q: c for (_t, q), c in cells.items()}, {(q, v): n for (_t, q, v), n in counts.items()}
+
+
+def stored_summary(db, training_id: int) -> tuple[dict, dict]:
+    """The answers summary of one training as stored: ({question: cell}, {(question, value): count})."""
+    return _per_question(summaries.answers.stored(db, training_id))
+
+
+def recounted_summary(db, training_id: int) -> tuple[dict, dict]:
+    return _per_question(summaries.answers.recount(db, training_id))
 
 
 def _expected(structure, sets) -> tuple[dict, dict]:
@@ -640,16 +651,16 @@ def test_summaries_equal_a_fresh_recount_after_random_submissions(db, backend):
         db.flush()
         emp = db.execute(select(Employee.id).where(Employee.nip.in_(nips[: len(sets)]))).scalars().all()
         for e in emp:
-            db.add(Enrollment(training_id=t.id, employee_id=e, status="completed"))
+            enrollments.enrol(db, t.id, e, status="completed")
         db.commit()
-        assert svc.attach(db, None, t.id, probe["questionnaire_id"], today, today + timedelta(days=3), today=today).ok
+        assert trainings.attach(db, None, t.id, probe["questionnaire_id"], today, today + timedelta(days=3), today=today).ok
         invs = db.execute(select(SurveyInvitation.id, SurveyInvitation.employee_id).where(SurveyInvitation.training_id == t.id)).all()
         for (inv_id, emp_id), data in zip(invs, sets, strict=False):
             inv = svc.load_invitation(db, inv_id, emp_id)[0]
             assert svc.save_many(db, inv, structure, data) == {}
             assert svc.submit(db, inv_id, emp_id, today, anonymous=structure.anonymous).status == "submitted"
-        stored = svc.stored_summaries(db, t.id)
-        assert stored == svc.recount_summaries(db, t.id)
+        stored = stored_summary(db, t.id)
+        assert stored == recounted_summary(db, t.id)
         assert stored == _expected(structure, sets[: len(invs)])
 
     run()
@@ -680,7 +691,7 @@ def test_demo_data_has_responses_small_groups_and_open_surveys_for_the_demo_empl
     assert any(0 < n < 5 for n in per_training.values()), "some trainings have fewer than 5 responses"
     assert any(n >= 10 for n in per_training.values())
     for tid in per_training:
-        assert svc.stored_summaries(db, tid) == svc.recount_summaries(db, tid)
+        assert stored_summary(db, tid) == recounted_summary(db, tid)
     today = clock.today()
     open_for_demo = db.execute(
         select(func.count())

@@ -34,17 +34,7 @@ BACKFILL = """INSERT INTO invitationcount (training_id, questionnaire_id, status
 SELECT training_id, questionnaire_id, status, count(*) FROM surveyinvitation GROUP BY training_id, questionnaire_id, status"""
 
 
-def upgrade() -> None:
-    dialect = op.get_bind().dialect.name
-    op.create_table('invitationcount',
-    sa.Column('training_id', sa.Integer(), nullable=False),
-    sa.Column('questionnaire_id', sa.Integer(), nullable=False),
-    sa.Column('status', sa.String(length=12), nullable=False),
-    sa.Column('n', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('training_id', 'questionnaire_id', 'status', name=op.f('pk_invitationcount')),
-    sqlite_with_rowid=False
-    )
-    op.execute(BACKFILL)
+def _create_triggers(dialect: str) -> None:
     if dialect == "postgresql":
         op.execute(f"""
 CREATE FUNCTION invitationcount_invitation() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -70,6 +60,20 @@ FOR EACH ROW EXECUTE FUNCTION invitationcount_invitation()""")
         "CREATE TRIGGER invitationcount_update AFTER UPDATE OF training_id, questionnaire_id, status ON surveyinvitation "
         f"WHEN {CHANGED} BEGIN {SUB.format(r='OLD')}; {ADD.format(r='NEW')}; END"
     )
+
+
+def upgrade() -> None:
+    dialect = op.get_bind().dialect.name
+    op.create_table('invitationcount',
+    sa.Column('training_id', sa.Integer(), nullable=False),
+    sa.Column('questionnaire_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('n', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('training_id', 'questionnaire_id', 'status', name=op.f('pk_invitationcount')),
+    sqlite_with_rowid=False
+    )
+    op.execute(BACKFILL)
+    _create_triggers(dialect)
 
 
 def downgrade() -> None:

@@ -36,7 +36,7 @@ from portal.models import (
     Unit,
     utcnow,
 )
-from portal.services import gap_summary
+from portal.services import summaries
 from portal.services.accounts import audit
 
 ROLES = ("self", "supervisor")
@@ -624,7 +624,7 @@ def submit(session: Session, cycle: Cycle, subject: Subject, role: str, rater_id
     )
     if result.rowcount == 1:
         audit(session, rater_id, "akpk_submit", f"assessment:{state.id}", f"cycle={cycle.id} subject={subject.id} role={role}")
-        gap_summary.refresh_subject(session, cycle.id, subject.id)
+        summaries.gaps.apply(session.connection(), summaries.gaps.Assessed(cycle.id, subject.id))
     if result.rowcount != 1:
         session.rollback()
         state = assessment_state(session, cycle.id, subject.id, role)

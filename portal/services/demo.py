@@ -18,7 +18,6 @@ from portal.models import (
     Competency,
     CompetencyLevel,
     Employee,
-    Enrollment,
     Position,
     PositionStandard,
     Training,
@@ -26,6 +25,7 @@ from portal.models import (
     Unit,
 )
 from portal.security import hash_password
+from portal.services.trainings import enrollments
 
 DEMO_PASSWORD = "Demo-Portal-2026"
 DEMO_AREAS = ("assessments", "surveys", "ratings")
@@ -139,19 +139,21 @@ def seed_foundation(session: Session, today: date) -> str:
         eligible = [
             e for e in eligible if (e["nip"] in always or rng.random() < 0.6) and per_employee.get(e["nip"], 0) < 3
         ]
+        rows = []
         for e in eligible:
             per_employee[e["nip"]] = per_employee.get(e["nip"], 0) + 1
             absent = finished and rng.random() < 0.08 and e["nip"] not in content.DEMO_ACCOUNTS.values()
             status = ("absent" if absent else "completed") if finished else "registered"
-            session.add(
-                Enrollment(
-                    training_id=training.id,
-                    employee_id=employees[e["nip"]].id,
-                    status=status,
-                    jp_credited=t["jp"] if status == "completed" else 0,
-                )
+            rows.append(
+                {
+                    "training_id": training.id,
+                    "employee_id": employees[e["nip"]].id,
+                    "status": status,
+                    "jp_credited": t["jp"] if status == "completed" else 0,
+                }
             )
-            n_enrollments += 1
+        enrollments.enrol_many(session, rows)
+        n_enrollments += len(rows)
     session.flush()
     return (
         f"Data dasar demo dimuat: {len(units)} unit, {len(positions)} jabatan, {len(competencies)} kompetensi, "

@@ -27,7 +27,7 @@ from portal.models import (
     Employee,
     PositionStandard,
 )
-from portal.services import gap_summary
+from portal.services import summaries
 
 PUTRI = DEMO_ACCOUNTS["employee"]
 RATNA = DEMO_ACCOUNTS["supervisor"]
@@ -196,7 +196,7 @@ def seed(session: Session, today: date) -> str:
     if items:
         session.execute(insert(AssessmentItem), items)
     session.flush()
-    gap_summary.rebuild(session)
+    summaries.gaps.rebuild(session)
     return (
         f"Data demo AKPK dimuat: siklus {previous.name} (ditutup) dan {current.name} (terbuka s.d. "
         f"{current.closes_on.isoformat()}): {counts['submitted']} penilaian diri terkirim, {counts['draft']} draf, "

@@ -30,6 +30,7 @@ from portal.models import (
     Training,
     utcnow,
 )
+from portal.rules import took_part
 from portal.services import ratings as svc
 
 STANDARD_L3_TITLE = "Evaluasi Penerapan Hasil Pelatihan oleh Atasan (Standar L3)"
@@ -215,7 +216,7 @@ def seed(session: Session, today: date) -> str:
         select(Enrollment.id, Training.code, Training.ends_on, Training.application_due_days, Employee.nip, Employee.id, Employee.supervisor_id)
         .join(Training, Training.id == Enrollment.training_id)
         .join(Employee, Employee.id == Enrollment.employee_id)
-        .where(Training.application_questionnaire_id == qid, Enrollment.status.in_(svc.ATTENDED), Employee.is_active.is_(True))
+        .where(Training.application_questionnaire_id == qid, took_part(Enrollment.status), Employee.is_active.is_(True))
         .order_by(Training.ends_on, Enrollment.id)
     ).all()
     counts = {"submitted": 0, "draft": 0, "self": 0}

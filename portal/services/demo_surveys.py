@@ -13,9 +13,11 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from portal.models import Employee, Enrollment, SurveyInvitation, Training
+from portal.models import Employee, SurveyInvitation, Training
 from portal.services import questionnaires as qsvc
 from portal.services import surveys as svc
+from portal.services import trainings
+from portal.services.trainings import enrollments
 
 DEMO_EMPLOYEE = "199706112020122026"  # Putri Wulandari
 # People whose open invitations are left untouched (the demo employee and the browser tests' people).
@@ -100,9 +102,8 @@ def _ensure_recent_training(session: Session, today: date) -> Training:
     session.flush()
     nips = [e["nip"] for e in content.EMPLOYEES if e["position_key"] in RECENT["positions"]]
     ids = session.execute(select(Employee.id).where(Employee.nip.in_(nips))).scalars().all()
-    for emp_id in ids:
-        # attended; JP is credited when the certificate is issued (status 'completed')
-        session.add(Enrollment(training_id=t.id, employee_id=emp_id, status="attended", jp_credited=0))
+    # attended; JP is credited when the certificate is issued (status 'completed')
+    enrollments.enrol_many(session, [{"training_id": t.id, "employee_id": e, "status": "attended", "jp_credited": 0} for e in ids])
     session.flush()
     return t
 
@@ -144,8 +145,8 @@ def seed(session: Session, today: date) -> str:
     n_trainings = n_invitations = n_responses = 0
     demo_answered = False
     for tid, code, ends_on in finished:
-        opens_on, closes_on = svc.default_window(ends_on, 14)
-        result = svc.attach(session, None, tid, qid, opens_on, closes_on, today=min(opens_on, today))
+        opens_on, closes_on = trainings.default_window(ends_on, 14)
+        result = trainings.attach(session, None, tid, qid, opens_on, closes_on, today=min(opens_on, today))
         if not result.ok:
             raise RuntimeError(f"demo: cannot attach the L1 questionnaire to training {code}: {result}")
         n_trainings += 1

@@ -19,9 +19,8 @@ from portal.models import (
     Training,
     Unit,
 )
-from portal.services.jp_summary import CREDITED_STATUSES, credited_per_employee
-
-JP_TARGET = 20
+from portal.rules import JP_TARGET, took_part
+from portal.services.summaries.jp import credited_per_employee
 
 
 @dataclass
@@ -61,7 +60,7 @@ def jp_for_year(session: Session, employee_id: int, year: int) -> int:
         .join(Training, Training.id == Enrollment.training_id)
         .where(
             Enrollment.employee_id == employee_id,
-            Enrollment.status.in_(CREDITED_STATUSES),
+            took_part(Enrollment.status),
             Training.ends_on >= date(year, 1, 1),
             Training.ends_on <= date(year, 12, 31),
         )
@@ -199,10 +198,10 @@ def jp_compliance_summary(session: Session, year: int) -> dict[str, int]:
     per_emp = credited_per_employee(year)
     row = session.execute(
         select(
-            func.count(Employee.id),
-            func.coalesce(func.sum(case((per_emp.c.jp >= JP_TARGET, 1), else_=0)), 0),
+            func.count(Employee.id).label("employees"),
+            func.coalesce(func.sum(case((per_emp.c.jp >= JP_TARGET, 1), else_=0)), 0).label("reached"),
         )
         .outerjoin(per_emp, per_emp.c.employee_id == Employee.id)
         .where(Employee.is_active.is_(True))
     ).one()
-    return {"employees": int(row[0]), "reached": int(row[1])}
+    return {"employees": int(row.employees), "reached": int(row.reached)}

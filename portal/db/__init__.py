@@ -1,4 +1,4 @@
-"""Engine, sessions and SQLite pragmas."""
+"""Engine, sessions and SQLite pragmas. Dialect differences: `portal.db.dialect`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, create_engine
 
+from portal.db.dialect import in_ids  # noqa: F401  (re-exported for the report services)
 from portal.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -76,16 +77,6 @@ def connection_of(db: Session | Connection) -> Connection:
     """The Core connection behind a session (its transaction), or the connection itself: services on
     hot read paths accept either (see portal.web.core.run_read)."""
     return db if isinstance(db, Connection) else db.connection()
-
-
-def in_ids(column: ColumnElement, ids: Iterable[int], dialect: str) -> ColumnElement[bool]:
-    """`column IN (ids)` for a list of integer keys. On PostgreSQL one array parameter,
-    `column = ANY(:ids)`: the same plan as an IN list, but the statement text no longer depends on the
-    number of ids, so SQLAlchemy renders no list per request and psycopg caches (and, after a few runs,
-    prepares) the statement. SQLite has no arrays: a plain IN list there."""
-    if dialect == "postgresql":
-        return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
-    return column.in_(list(ids))
 
 
 def truncate_wal(conn: Connection) -> bool:

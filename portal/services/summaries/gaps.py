@@ -6,14 +6,20 @@ standards and grouped them on every view (~55 ms of SQL on SQLite); grouping the
 covering index takes ~10 ms. The rows record the unit and position the person held when the final
 assessment was submitted (the gap was measured against that position's standard).
 
-`refresh_subject` runs at each submit; `rebuild` recomputes everything from the assessments (demo
-data, bulk imports of assessments made outside the portal: `portal scores rebuild-gaps`).
+Kept by `apply(conn, Assessed(cycle, person))` in the transaction of each assessment submit (the person's
+rows of the cycle are recomputed with `final_gap_rows`); `rebuild` runs the same statement for every
+cycle (demo data, bulk imports of assessments made outside the portal: `portal summaries rebuild gaps`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import and_, case, delete, func, insert, select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
+
+from portal.db import dialect
 
 from portal.models import (
     Assessment,
@@ -23,7 +29,15 @@ from portal.models import (
     PositionStandard,
 )
 
-_COLUMNS = ["cycle_id", "subject_id", "competency_id", "unit_id", "position_id", "gap"]
+COLUMNS = ["cycle_id", "subject_id", "competency_id", "unit_id", "position_id", "gap"]
+
+
+@dataclass(frozen=True)
+class Assessed:
+    """An assessment of `subject_id` in `cycle_id` was submitted (or reopened)."""
+
+    cycle_id: int
+    subject_id: int
 
 
 def final_gap_rows(cycle_id: int | None = None, subject_id: int | None = None):
@@ -61,16 +75,18 @@ def final_gap_rows(cycle_id: int | None = None, subject_id: int | None = None):
     )
 
 
-def refresh_subject(session: Session, cycle_id: int, subject_id: int) -> None:
+def apply(conn: Connection, change: Assessed) -> None:
     """Replace one person's rows for a cycle (call inside the submit's transaction).
 
     On PostgreSQL the person's employee row is locked first, so that a self and a supervisor submit
     of the same person running at once are applied one after the other and the later one sees the
     earlier one's status (on SQLite the write lock already serialises them)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(Employee.id).where(Employee.id == subject_id).with_for_update())
-    session.execute(delete(AssessmentGap).where(AssessmentGap.cycle_id == cycle_id, AssessmentGap.subject_id == subject_id))
-    session.execute(insert(AssessmentGap).from_select(_COLUMNS, final_gap_rows(cycle_id, subject_id)))
+    cycle_id, subject_id = change.cycle_id, change.subject_id
+    if conn.dialect.name == dialect.POSTGRESQL:
+        conn.execute(select(Employee.id).where(Employee.id == subject_id).with_for_update())
+    t = AssessmentGap.__table__
+    conn.execute(delete(t).where(t.c.cycle_id == cycle_id, t.c.subject_id == subject_id))
+    conn.execute(insert(t).from_select(COLUMNS, final_gap_rows(cycle_id, subject_id)))
 
 
 def rebuild(session: Session, cycle_id: int | None = None) -> int:
@@ -80,7 +96,7 @@ def rebuild(session: Session, cycle_id: int | None = None) -> int:
     if cycle_id is not None:
         stmt = stmt.where(AssessmentGap.cycle_id == cycle_id)
     session.execute(stmt)
-    session.execute(insert(AssessmentGap).from_select(_COLUMNS, final_gap_rows(cycle_id)))
+    session.execute(insert(AssessmentGap).from_select(COLUMNS, final_gap_rows(cycle_id)))
     count = select(func.count()).select_from(AssessmentGap)
     if cycle_id is not None:
         count = count.where(AssessmentGap.cycle_id == cycle_id)

@@ -1,0 +1,67 @@
+"""Business rules that several areas share, each defined once (no I/O, no web imports).
+
+A rule that a query needs is given here as a SQL expression builder too, so that services, summaries
+and reports cannot drift apart (the credited statuses used to be spelled out in four places).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+# An enrolment whose person took part: credited with its JP, invited to the L1 survey, rated by the
+# supervisor for L3 and counted as a participant in every report.
+PARTICIPANT_STATUSES: tuple[str, ...] = ("attended", "completed")
+
+# Development hours every ASN must receive per calendar year (PP 17/2020, PermenPANRB 38/2017).
+JP_TARGET = 20
+
+
+def took_part(status_column: Any) -> Any:
+    """SQL: the enrolment's person took part (see PARTICIPANT_STATUSES)."""
+    return status_column.in_(PARTICIPANT_STATUSES)
+
+
+# The supervisor's L3 rating of a training (PTIA is done 3-12 months after a training):
+L3_DUE_DAYS = 90  # default of Training.application_due_days: due this many days after the training ended
+L3_WINDOW_DAYS = 30  # default of Settings.application_window_days: the expected window, the due day included
+L3_SOON_DAYS = 14  # listed as "soon due" this many days before
+L3_LATE_LIMIT_DAYS = 365  # still accepted (late) until this many days after the training ended
+
+
+@dataclass(frozen=True)
+class L3Schedule:
+    """When a supervisor's L3 rating is due: the one definition that the supervisor's work list, the
+    rating form and HR's monitoring all use."""
+
+    due_on: date
+    window_ends_on: date  # last day of the expected window (inclusive)
+    closes_on: date  # last day on which a (late) rating is still accepted
+
+    @property
+    def soon_from(self) -> date:
+        return self.due_on - timedelta(days=L3_SOON_DAYS)
+
+    def state(self, today: date, status: str | None = None) -> str:
+        """submitted | not_yet | soon | due | overdue | closed"""
+        if status == "submitted":
+            return "submitted"
+        if today < self.soon_from:
+            return "not_yet"
+        if today < self.due_on:
+            return "soon"
+        if today <= self.window_ends_on:
+            return "due"
+        if today <= self.closes_on:
+            return "overdue"
+        return "closed"
+
+
+def l3_schedule(ends_on: date, due_days: int | None, window_days: int = L3_WINDOW_DAYS) -> L3Schedule:
+    """Due `due_days` after the training ended; the expected window is `window_days` calendar days
+    from the due day, that day included (30 days: due_on .. due_on + 29); overdue from the day after."""
+    due_on = ends_on + timedelta(days=due_days if due_days is not None else L3_DUE_DAYS)
+    window_ends_on = due_on + timedelta(days=max(window_days, 1) - 1)
+    closes_on = max(ends_on + timedelta(days=L3_LATE_LIMIT_DAYS), window_ends_on)
+    return L3Schedule(due_on, window_ends_on, closes_on)

@@ -1,0 +1,74 @@
+"""Enrolments: who is registered for a training, whether they took part, the JP credited. Every write
+goes through here, so that the JP summary (`summaries.jp`) is kept in the same transaction. None of
+these commit: the caller does (one transaction for a whole import, say)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, insert, update
+from sqlmodel import Session
+
+from portal.models import Enrollment, Training
+from portal.services import summaries
+
+STATUSES = ("registered", "attended", "completed", "absent")
+
+
+def _jp(session: Session, employee_ids: list[int], years: list[int] | None = None) -> None:
+    summaries.jp.apply(session.connection(), summaries.jp.Enrolled.of(employee_ids, years or ()))
+
+
+def enrol(session: Session, training_id: int, employee_id: int, *, status: str = "registered", jp_credited: int = 0) -> int:
+    """A new enrolment; returns its id."""
+    new_id = session.execute(
+        insert(Enrollment).values(training_id=training_id, employee_id=employee_id, status=status, jp_credited=jp_credited).returning(Enrollment.id)
+    ).scalar_one()
+    _jp(session, [employee_id])
+    return int(new_id)
+
+
+def enrol_many(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Many new enrolments at once (dicts of training_id, employee_id, status, jp_credited)."""
+    if not rows:
+        return
+    session.execute(insert(Enrollment), rows)
+    _jp(session, sorted({r["employee_id"] for r in rows}))
+
+
+def update_enrollment(
+    session: Session, training_id: int, employee_id: int, *, status: str | None = None, jp_credited: int | None = None
+) -> bool:
+    """Change the status and/or the JP credited of an enrolment; False when there is none."""
+    values: dict[str, Any] = {}
+    if status is not None:
+        values["status"] = status
+    if jp_credited is not None:
+        values["jp_credited"] = jp_credited
+    if not values:
+        return False
+    changed = session.execute(
+        update(Enrollment).where(Enrollment.training_id == training_id, Enrollment.employee_id == employee_id).values(**values)
+    ).rowcount
+    if changed:
+        _jp(session, [employee_id])
+    return bool(changed)
+
+
+def remove_enrollment(session: Session, training_id: int, employee_id: int) -> bool:
+    removed = session.execute(
+        delete(Enrollment).where(Enrollment.training_id == training_id, Enrollment.employee_id == employee_id)
+    ).rowcount
+    if removed:
+        _jp(session, [employee_id])
+    return bool(removed)
+
+
+def move_training(session: Session, training_id: int, starts_on: date, ends_on: date) -> None:
+    """New dates for a training: its participants' JP moves with it when the year changes."""
+    session.execute(update(Training).where(Training.id == training_id).values(starts_on=starts_on, ends_on=ends_on))
+    _jp(session, summaries.jp.participants(session.connection(), training_id))
+
+
+__all__ = ["STATUSES", "enrol", "enrol_many", "move_training", "remove_enrollment", "update_enrollment"]

@@ -1,0 +1,135 @@
+"""The survey form of a questionnaire revision, rendered once and filled per request.
+
+The form does not change per person, so its HTML is rendered once per (questionnaire id, revision) from
+the same partial the builder preview uses (templates/surveys/_question.html), with markers where
+per-person state goes (checked radios, typed text, errors, the autosave URL). A page request then fills
+those slots from the draft answers: one query, no template work per question. Used by /survei and by
+the questionnaire preview (/kuesioner/{id}/pratinjau).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from litestar import Request
+from markupsafe import Markup, escape
+
+from portal.i18n import _
+from portal.services import questionnaires as qsvc
+from portal.services import surveys as svc
+from portal.services.questionnaires import Structure
+from portal.services.surveys import AnswerValue
+
+SLOT = "\x00"
+
+class _Slot:
+    """Used by templates/surveys/_question.html: `slot("c", q.id, 3)` leaves a marker in the output."""
+
+    def __call__(self, *parts: Any) -> Markup:
+        return Markup(SLOT + "|".join(str(p) for p in parts) + SLOT)
+
+
+class CompiledForm:
+    """The rendered questions of one questionnaire revision, split at the per-user slots."""
+
+    def __init__(self, structure: Structure, html: str, env: Any) -> None:
+        self.structure = structure
+        parts = html.split(SLOT)
+        self.literals = parts[0::2]
+        self.slots: list[tuple[str, int, str]] = []
+        for key in parts[1::2]:
+            kind, qid, *rest = key.split("|")
+            self.slots.append((kind, int(qid), rest[0] if rest else ""))
+        self.env = env
+        # the slot contents when a question has no error and no saved status, rendered from the same partials
+        err_t = env.get_template("surveys/_question_error.html")
+        st_t = env.get_template("surveys/_save_status.html")
+        self.empty_error = {q.id: err_t.render(q=q, error=None) for q in structure.questions}
+        self.empty_status = {q.id: st_t.render(q=q, error=None, saved_at=None) for q in structure.questions}
+
+    def fill(
+        self,
+        answers: dict[int, AnswerValue],
+        errors: dict[int, str] | None = None,
+        autosave_base: str | None = None,
+    ) -> Markup:
+        errors = errors or {}
+        out: list[str] = []
+        literals = self.literals
+        err_t = None
+        for i, (kind, qid, arg) in enumerate(self.slots):
+            out.append(literals[i])
+            if kind == "c":
+                v = answers.get(qid)
+                if v is not None and v.num is not None and str(v.num) == arg:
+                    out.append(" checked")
+            elif kind == "cb":
+                v = answers.get(qid)
+                if v is not None and v.before is not None and str(v.before) == arg:
+                    out.append(" checked")
+            elif kind == "m":
+                v = answers.get(qid)
+                if v is not None and v.text and int(arg) in v.selected:
+                    out.append(" checked")
+            elif kind == "t":
+                v = answers.get(qid)
+                if v is not None and v.text:
+                    out.append(str(escape(v.text)))
+            elif kind == "hx":
+                if autosave_base is not None:
+                    out.append(
+                        f' hx-post="{autosave_base}{qid}" hx-target="find .save-status" hx-swap="outerHTML"'
+                        ' hx-sync="queue last"'
+                    )
+            elif kind == "cls":
+                if qid in errors:
+                    out.append(" has-error")
+            elif kind == "err":
+                if qid in errors:
+                    err_t = err_t or self.env.get_template("surveys/_question_error.html")
+                    out.append(err_t.render(q=self.structure.by_id[qid], error=errors[qid]))
+                else:
+                    out.append(self.empty_error[qid])
+            elif kind == "st":
+                out.append(self.empty_status[qid])
+            elif kind == "inv":
+                if qid in errors:
+                    out.append(' aria-invalid="true"')
+        out.append(literals[-1])
+        return Markup("".join(out))
+
+
+_compiled: OrderedDict[tuple[str, int, int], CompiledForm] = OrderedDict()
+_compiled_lock = threading.Lock()
+
+
+def compiled_form(request: Request, structure: Structure) -> CompiledForm:
+    key = (structure.db_token, structure.questionnaire_id, structure.revision)
+    with _compiled_lock:
+        hit = _compiled.get(key)
+    if hit is not None:
+        return hit
+    env = request.app.template_engine.engine
+    html = env.get_template("surveys/_questions.html").render(
+        structure=structure, slot=_Slot(), likert_labels=qsvc.LIKERT_LABELS
+    )
+    form = CompiledForm(structure, html, env)
+    with _compiled_lock:
+        _compiled[key] = form
+        while len(_compiled) > 64:
+            _compiled.popitem(last=False)
+    return form
+
+
+def error_list(structure: Structure, errors: dict[int, str]) -> list[dict[str, Any]]:
+    return [
+        {"href": f"#q-{q.id}", "text": _("Pertanyaan {n}: {msg}").format(n=q.number, msg=errors[q.id])}
+        for q in structure.questions
+        if q.id in errors
+    ]
+
+
+def progress(structure: Structure, answers: dict[int, AnswerValue]) -> dict[str, int]:
+    return {"answered": svc.count_answered(structure, answers), "total": structure.count}

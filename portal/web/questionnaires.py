@@ -7,11 +7,26 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 
 from portal.i18n import _
 from portal.services import questionnaires as qsvc
-from portal.services.questionnaires import AnonymityFixed, QuestionnaireLocked, QuestionnaireNotFound
-from portal.web.core import DB, FormData, User, first_value, flash, hr_required, is_htmx, redirect, render
+from portal.services.questionnaires import (
+    AnonymityFixed,
+    QuestionnaireLocked,
+    QuestionnaireNotFound,
+)
+from portal.web.core import (
+    DB,
+    FormData,
+    User,
+    first_value,
+    flash,
+    hr_required,
+    is_htmx,
+    redirect,
+    render,
+)
 from portal.web.survey_form import compiled_form
 
 
@@ -95,12 +110,12 @@ class QuestionnaireController(Controller):
     guards = [hr_required]
 
     @get(sync_to_thread=True)
-    def edit(self, request: Request, db: DB, user: User, qid: int) -> Any:
+    def edit(self, request: Request, db: DB, user: User, qid: FromPath[int]) -> Any:
         qn = _questionnaire_or_404(db, qid)
         return render(request, "questionnaires/edit.html", _edit_context(db, qn), db=db)
 
     @post(sync_to_thread=True)
-    def update_meta(self, request: Request, db: DB, user: User, qid: int, data: FormData) -> Any:
+    def update_meta(self, request: Request, db: DB, user: User, qid: FromPath[int], data: FormData) -> Any:
         qn = _questionnaire_or_404(db, qid)
         form, errors = qsvc.parse_questionnaire_form(data)
         if errors:
@@ -119,7 +134,7 @@ class QuestionnaireController(Controller):
         return redirect(request, f"/kuesioner/{qid}")
 
     @post("/pertanyaan", sync_to_thread=True)
-    def add_question(self, request: Request, db: DB, user: User, qid: int, data: FormData) -> Any:
+    def add_question(self, request: Request, db: DB, user: User, qid: FromPath[int], data: FormData) -> Any:
         qn = _questionnaire_or_404(db, qid)
         form, errors = qsvc.parse_question_form(data)
         if errors:
@@ -132,7 +147,7 @@ class QuestionnaireController(Controller):
         return redirect(request, f"/kuesioner/{qid}#daftar-pertanyaan")
 
     @get("/pertanyaan/{pid:int}", sync_to_thread=True)
-    def edit_question(self, request: Request, db: DB, user: User, qid: int, pid: int) -> Any:
+    def edit_question(self, request: Request, db: DB, user: User, qid: FromPath[int], pid: FromPath[int]) -> Any:
         qn = _questionnaire_or_404(db, qid)
         q = qsvc.question_row(db, qid, pid)
         if q is None:
@@ -153,7 +168,7 @@ class QuestionnaireController(Controller):
         )
 
     @post("/pertanyaan/{pid:int}", sync_to_thread=True)
-    def update_question(self, request: Request, db: DB, user: User, qid: int, pid: int, data: FormData) -> Any:
+    def update_question(self, request: Request, db: DB, user: User, qid: FromPath[int], pid: FromPath[int], data: FormData) -> Any:
         qn = _questionnaire_or_404(db, qid)
         q = qsvc.question_row(db, qid, pid)
         if q is None:
@@ -184,7 +199,7 @@ class QuestionnaireController(Controller):
         return redirect(request, f"/kuesioner/{qid}#pertanyaan-{pid}")
 
     @post("/pertanyaan/{pid:int}/hapus", sync_to_thread=True)
-    def delete_question(self, request: Request, db: DB, user: User, qid: int, pid: int) -> Any:
+    def delete_question(self, request: Request, db: DB, user: User, qid: FromPath[int], pid: FromPath[int]) -> Any:
         _questionnaire_or_404(db, qid)
         try:
             qsvc.delete_question(db, user.id, qid, pid)
@@ -207,7 +222,7 @@ class QuestionnaireController(Controller):
         )
 
     @post("/pertanyaan/{pid:int}/pindah", sync_to_thread=True)
-    def move_question(self, request: Request, db: DB, user: User, qid: int, pid: int, data: FormData) -> Any:
+    def move_question(self, request: Request, db: DB, user: User, qid: FromPath[int], pid: FromPath[int], data: FormData) -> Any:
         _questionnaire_or_404(db, qid)
         direction = "up" if first_value(data.get("arah")) == "naik" else "down"
         try:
@@ -223,7 +238,7 @@ class QuestionnaireController(Controller):
         return redirect(request, f"/kuesioner/{qid}#pertanyaan-{pid}")
 
     @post("/bagian/pindah", sync_to_thread=True)
-    def move_section(self, request: Request, db: DB, user: User, qid: int, data: FormData) -> Any:
+    def move_section(self, request: Request, db: DB, user: User, qid: FromPath[int], data: FormData) -> Any:
         _questionnaire_or_404(db, qid)
         direction = "up" if first_value(data.get("arah")) == "naik" else "down"
         try:
@@ -237,7 +252,7 @@ class QuestionnaireController(Controller):
         return redirect(request, f"/kuesioner/{qid}#daftar-pertanyaan")
 
     @get("/pratinjau", sync_to_thread=True)
-    def preview(self, request: Request, db: DB, user: User, qid: int) -> Any:
+    def preview(self, request: Request, db: DB, user: User, qid: FromPath[int]) -> Any:
         _questionnaire_or_404(db, qid)
         structure = qsvc.load_structure(db, qid)
         form = compiled_form(request, structure)
@@ -249,7 +264,7 @@ class QuestionnaireController(Controller):
         )
 
     @post("/salin", sync_to_thread=True)
-    def copy(self, request: Request, db: DB, user: User, qid: int) -> Any:
+    def copy(self, request: Request, db: DB, user: User, qid: FromPath[int]) -> Any:
         _questionnaire_or_404(db, qid)
         new_id = qsvc.copy_to_new_version(db, user.id, qid)
         flash(db, user, _("Versi baru dibuat. Anda dapat mengubahnya; versi lama tetap tersimpan bersama jawabannya."))

@@ -9,6 +9,7 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from sqlalchemy.engine import Connection
 
 from portal import clock
@@ -17,7 +18,16 @@ from portal.services import questionnaires as qsvc
 from portal.services import surveys as svc
 from portal.services.questionnaires import Structure
 from portal.services.surveys import AnswerValue, InvitationView
-from portal.web.core import DB, Config, FormData, User, first_value, render, run_read, take_flash
+from portal.web.core import (
+    DB,
+    Config,
+    FormData,
+    User,
+    first_value,
+    render,
+    run_read,
+    take_flash,
+)
 from portal.web.survey_form import compiled_form, error_list, progress
 
 
@@ -96,7 +106,7 @@ class SurveyController(Controller):
         )
 
     @get()
-    async def show(self, request: Request, state: State, user: User, settings: Config, invitation_id: int) -> Any:
+    async def show(self, request: Request, state: State, user: User, settings: Config, invitation_id: FromPath[int]) -> Any:
         """The most requested page of the portal: read without an ORM session (portal.web.core.run_read)."""
         today = clock.today(settings.timezone)
 
@@ -123,7 +133,7 @@ class SurveyController(Controller):
 
     @post("/jawaban/{question_id:int}", sync_to_thread=True)
     def autosave(
-        self, request: Request, db: DB, user: User, settings: Config, invitation_id: int, question_id: int, data: FormData
+        self, request: Request, db: DB, user: User, settings: Config, invitation_id: FromPath[int], question_id: FromPath[int], data: FormData
     ) -> Any:
         today = clock.today(settings.timezone)
         inv, _a = _own_invitation(db, user, invitation_id)
@@ -156,7 +166,7 @@ class SurveyController(Controller):
         )
 
     @post("/kirim", sync_to_thread=True)
-    def submit(self, request: Request, db: DB, user: User, settings: Config, invitation_id: int, data: FormData) -> Any:
+    def submit(self, request: Request, db: DB, user: User, settings: Config, invitation_id: FromPath[int], data: FormData) -> Any:
         today = clock.today(settings.timezone)
         inv, _a = _own_invitation(db, user, invitation_id)
         state = inv.state(today)

@@ -9,12 +9,24 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 
 from portal import clock
 from portal.i18n import _
 from portal.services import questionnaires as qsvc
 from portal.services import trainings as svc
-from portal.web.core import DB, Config, FormData, User, first_value, flash, hr_required, positive_int, redirect, render
+from portal.web.core import (
+    DB,
+    Config,
+    FormData,
+    User,
+    first_value,
+    flash,
+    hr_required,
+    positive_int,
+    redirect,
+    render,
+)
 
 
 def _parse_date(raw: str) -> date | None:
@@ -29,7 +41,7 @@ class TrainingSurveyController(Controller):
     guards = [hr_required]
 
     @get(sync_to_thread=True)
-    def index(self, request: Request, db: DB, user: User, settings: Config, page: str = "1") -> Any:
+    def index(self, request: Request, db: DB, user: User, settings: Config, page: FromQuery[str] = "1") -> Any:
         data = svc.trainings_overview(db, positive_int(page))
         return render(request, "trainings/index.html", {"data": data, "today": clock.today(settings.timezone)}, db=db)
 
@@ -66,11 +78,11 @@ class TrainingSurveyController(Controller):
         )
 
     @get("/{tid:int}/survei", sync_to_thread=True)
-    def show(self, request: Request, db: DB, user: User, settings: Config, tid: int) -> Any:
+    def show(self, request: Request, db: DB, user: User, settings: Config, tid: FromPath[int]) -> Any:
         return self._page(request, db, settings, tid)
 
     @post("/{tid:int}/survei", sync_to_thread=True)
-    def save(self, request: Request, db: DB, user: User, settings: Config, tid: int, data: FormData) -> Any:
+    def save(self, request: Request, db: DB, user: User, settings: Config, tid: FromPath[int], data: FormData) -> Any:
         form = {k: first_value(data.get(k)) for k in ("questionnaire_id", "opens_on", "closes_on")}
         qid = int(form["questionnaire_id"]) if form["questionnaire_id"].isdigit() else None
         try:
@@ -89,7 +101,7 @@ class TrainingSurveyController(Controller):
         return redirect(request, f"/pelatihan/{tid}/survei")
 
     @post("/{tid:int}/survei/tutup", sync_to_thread=True)
-    def close(self, request: Request, db: DB, user: User, settings: Config, tid: int, data: FormData) -> Any:
+    def close(self, request: Request, db: DB, user: User, settings: Config, tid: FromPath[int], data: FormData) -> Any:
         """Close the survey window now. Irreversible for an anonymous survey: the first post shows a
         confirmation page, the confirmed one (konfirmasi=ya) closes."""
         info = svc.training_survey(db, tid)

@@ -110,7 +110,7 @@ def build_database(url: str, *, demo: bool) -> None:
     settings = test_settings(url)
     upgrade_database(settings)
     if demo:
-        from portal.services import demo as demo_service
+        from portal import demo as demo_service
 
         engine = make_engine(settings)
         try:

@@ -157,7 +157,7 @@ def test_demo_data_is_realistic(db):
 
 def test_demo_is_idempotent(db_url):
     from portal.db import make_engine, session_scope
-    from portal.services import demo
+    from portal import demo
 
     engine = make_engine(rig.test_settings(db_url))
     try:

@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
-from portal.demo_content import DEMO_ACCOUNTS
+from portal.demo.content import DEMO_ACCOUNTS
 from portal.models import (
     Employee,
     Enrollment,

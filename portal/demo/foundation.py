@@ -1,19 +1,15 @@
-"""Demo data: a slice of Pemerintah Kota Tanjungpinang (content in portal/demo_content.py).
-
-`seed()` is idempotent: each part checks whether it was already loaded. Feature areas add their own
-demo parts as modules `portal.services.demo_<area>` with a `seed(session, today) -> str` function.
-"""
+"""The foundation of the demo data: units, positions and their standards, competencies, employees and
+their accounts, trainings and enrolments (content in portal/demo/content/)."""
 
 from __future__ import annotations
 
-import importlib
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
-from portal import clock, demo_content as content
+from portal.demo import content
 from portal.models import (
     Competency,
     CompetencyLevel,
@@ -28,27 +24,6 @@ from portal.security import hash_password
 from portal.services.trainings import enrollments
 
 DEMO_PASSWORD = "Demo-Portal-2026"
-DEMO_AREAS = ("assessments", "surveys", "ratings")
-
-
-def has_employees(session: Session) -> bool:
-    return bool(session.execute(select(func.count()).select_from(Employee)).scalar_one())
-
-
-def seed(session: Session, today: date | None = None) -> str:
-    today = today or clock.today()
-    lines = [seed_foundation(session, today)]
-    for area in DEMO_AREAS:
-        try:
-            module = importlib.import_module(f"portal.services.demo_{area}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"portal.services.demo_{area}":
-                raise
-            continue
-        session.flush()
-        lines.append(module.seed(session, today))
-    session.flush()
-    return "\n".join(line for line in lines if line)
 
 
 def seed_foundation(session: Session, today: date) -> str:

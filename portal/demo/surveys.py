@@ -84,7 +84,7 @@ def _ensure_recent_training(session: Session, today: date) -> Training:
     t = session.execute(select(Training).where(Training.code == RECENT["code"])).scalar_one_or_none()
     if t is not None:
         return t
-    from portal import demo_content as content
+    from portal.demo import content
 
     starts_on = today + timedelta(days=RECENT["start_offset_days"])
     t = Training(

@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
-from portal.demo_content import DEMO_ACCOUNTS
+from portal.demo.content import DEMO_ACCOUNTS
 from portal.models import (
     Assessment,
     AssessmentCycle,

@@ -291,15 +291,18 @@ def in_use(session: Session, questionnaire_id: int) -> dict[str, int]:
             select(func.count())
             .select_from(Training)
             .where(Training.reaction_questionnaire_id == questionnaire_id)
-            .scalar_subquery(),
+            .scalar_subquery()
+            .label("trainings"),
             select(func.count())
             .select_from(SurveyInvitation)
             .where(SurveyInvitation.questionnaire_id == questionnaire_id)
-            .scalar_subquery(),
+            .scalar_subquery()
+            .label("invitations"),
             select(func.count())
             .select_from(SurveyResponse)
             .where(SurveyResponse.questionnaire_id == questionnaire_id)
-            .scalar_subquery(),
+            .scalar_subquery()
+            .label("responses"),
         )
     ).one()
-    return {"trainings": int(row[0]), "invitations": int(row[1]), "responses": int(row[2])}
+    return {"trainings": int(row.trainings), "invitations": int(row.invitations), "responses": int(row.responses)}

@@ -306,7 +306,7 @@ def sections_of(session: Session, questionnaire_id: int) -> list[str]:
         .group_by(Question.section)
         .order_by("p")
     ).all()
-    return [r[0] for r in rows if r[0]]
+    return [r.section for r in rows if r.section]
 
 
 def question_row(session: Session, questionnaire_id: int, question_id: int) -> Question | None:

@@ -68,49 +68,76 @@ def audit(session: Session, actor_id: int | None, action: str, target: str = "",
     session.add(AuditEvent(actor_id=actor_id, action=action, target=target, detail=detail[:4000]))
 
 
+def _nip_locked(times: list[datetime], settings: Settings, lock_start: datetime) -> bool:
+    """Locked when `max` failures (newest first in `times`) fell within one window and the newest is
+    within the lock period."""
+    n = settings.login_max_failures
+    if len(times) < n:
+        return False
+    newest, kth = times[0], times[n - 1]
+    return newest - kth <= timedelta(minutes=settings.login_window_minutes) and newest >= lock_start
+
+
 def is_locked(session: Session, settings: Settings, nip: str, ip: str, now: datetime) -> bool:
-    """True while the NIP (or the client address) has too many recent failures."""
+    """True while the NIP (or the client address) has too many recent failures (read only)."""
+    return _throttle(session, settings, nip, ip, now, exclude_id=None) != "open"
+
+
+def _throttle(session: Session, settings: Settings, nip: str, ip: str, now: datetime, exclude_id: int | None) -> str:
+    """"open", "nip" (the NIP is locked, but this address has not failed for it) or "locked", from
+    the committed failures other than `exclude_id` (the attempt being decided). 2-3 queries."""
     window_start = now - timedelta(minutes=settings.login_window_minutes)
     lock_start = now - timedelta(minutes=settings.login_lock_minutes)
+    others = [LoginFailure.id != exclude_id] if exclude_id is not None else []
+    if ip:
+        ip_count = session.execute(
+            select(func.count()).select_from(LoginFailure).where(LoginFailure.ip == ip, LoginFailure.at >= window_start, *others)
+        ).scalar_one()
+        if ip_count >= settings.ip_max_failures:
+            return "locked"
     since = min(window_start, lock_start)
     times = list(
         session.execute(
             select(LoginFailure.at)
-            .where(LoginFailure.nip == nip, LoginFailure.at >= since)
+            .where(LoginFailure.nip == nip, LoginFailure.at >= since, *others)
             .order_by(LoginFailure.at.desc())
             .limit(settings.login_max_failures)
         ).scalars()
     )
-    # locked when `max` failures fell within one window and the latest is within the lock period
-    if len(times) >= settings.login_max_failures:
-        newest = times[0]
-        kth = times[settings.login_max_failures - 1]
-        if newest - kth <= timedelta(minutes=settings.login_window_minutes) and newest >= lock_start:
-            return True
-    if ip:
-        ip_count = session.execute(
-            select(func.count()).select_from(LoginFailure).where(LoginFailure.ip == ip, LoginFailure.at >= window_start)
-        ).scalar_one()
-        if ip_count >= settings.ip_max_failures:
-            return True
-    return False
+    if not _nip_locked(times, settings, lock_start):
+        return "open"
+    # the lock never shuts out the owner: the right password still opens it from an address that has
+    # not failed for this NIP (see docs/operations.md, "Login throttling")
+    failed_here = session.execute(
+        select(LoginFailure.id).where(LoginFailure.nip == nip, LoginFailure.ip == ip, LoginFailure.at >= since, *others).limit(1)
+    ).first()
+    return "locked" if failed_here is not None else "nip"
 
 
 def authenticate(session: Session, settings: Settings, nip: str, password: str, ip: str) -> LoginResult:
+    """Check a login. The attempt is reserved first: its failure row is committed before the limits
+    are counted, so that concurrent attempts count each other and no more than the limit ever reach
+    the password check. A success deletes the NIP's failures; an attempt refused by a lock leaves
+    no row (it checked nothing, and must not make the lock last longer)."""
     now = utcnow()
     nip = nip.strip()[:40]
-    if is_locked(session, settings, nip, ip, now):
+    ip = ip[:64]
+    reservation = LoginFailure(nip=nip, ip=ip, at=now)
+    session.add(reservation)
+    session.commit()
+    if _throttle(session, settings, nip, ip, now, exclude_id=reservation.id) == "locked":
+        session.execute(delete(LoginFailure).where(LoginFailure.id == reservation.id))
+        session.commit()
         return LoginResult(ok=False, locked=True)
     employee = session.execute(select(Employee).where(Employee.nip == nip)).scalar_one_or_none()
     hash_ = employee.password_hash if employee is not None and employee.is_active else None
     if not security.verify_password(hash_, password):
-        session.add(LoginFailure(nip=nip, ip=ip[:64], at=now))
-        session.commit()
+        session.rollback()  # the reservation stays: it is this failure
         return LoginResult(ok=False, locked=is_locked(session, settings, nip, ip, now))
     assert employee is not None and employee.id is not None
     if security.needs_rehash(employee.password_hash or ""):
         employee.password_hash = security.hash_password(password)
-    # a success clears the NIP's failure history
+    # a success clears the NIP's failure history (this attempt's reservation with it)
     session.execute(delete(LoginFailure).where(LoginFailure.nip == nip))
     token = security.new_session_token()
     session.add(UserSession(id=security.session_key(token), employee_id=employee.id, created_at=now, last_seen_at=now))

@@ -6,7 +6,6 @@ import gc
 import logging
 
 from litestar import Litestar
-from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, State
 from litestar.di import Provide
 from litestar.exceptions import (
@@ -23,6 +22,7 @@ from litestar.template.config import TemplateConfig
 from portal.db import make_engine
 from portal.settings import Settings
 from portal.web import core
+from portal.web.middleware import auth_middleware, security_headers_middleware
 from portal.web.templating import build_environment
 
 
@@ -56,15 +56,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     engine = make_engine(settings)
     jinja_env = build_environment(settings.timezone, settings.locale)
-    csrf = CSRFConfig(
-        secret=settings.secret_key,
-        cookie_name="__Host-csrftoken" if settings.secure_cookies else "csrftoken",
-        cookie_secure=settings.secure_cookies,
-        cookie_httponly=True,
-        cookie_samesite="lax",
-        header_name="x-csrftoken",
-        exclude=[core.STATIC_PATH + "/"],
-    )
     static = create_static_files_router(
         path=core.STATIC_PATH,
         directories=[core.STATIC_DIR],
@@ -80,8 +71,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "user": Provide(core.provide_user, sync_to_thread=False),
         },
         guards=[core.login_required],
-        middleware=[core.auth_middleware],
-        csrf_config=csrf,
+        # sessions, then the CSRF check bound to them (portal.web.core; not Litestar's double-submit
+        # cookie, which is not tied to the session)
+        middleware=[auth_middleware],
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(jinja_env)),
         plugins=[HTMXPlugin()],
         exception_handlers={
@@ -97,7 +89,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=False,
         openapi_config=None,
     )
-    # Security headers wrap the whole ASGI handler, so that responses produced before routing
-    # (404 for unknown paths, 405) carry them too.
-    app.asgi_handler = core.security_headers_middleware(app.asgi_handler)
+    # Security headers and the access log wrap the whole ASGI handler, so that responses produced
+    # before routing (404 for unknown paths, 405) carry them and are logged too.
+    app.asgi_handler = security_headers_middleware(app.asgi_handler, settings)
     return app

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
+import ipaddress
+import math
 import secrets
+from collections.abc import Iterable
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -36,6 +41,18 @@ SECURITY_HEADERS = {
     "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
     "cross-origin-opener-policy": "same-origin",
 }
+# Sent when the portal is served over HTTPS only (production, or secure cookies on).
+HSTS_HEADER = ("strict-transport-security", "max-age=31536000; includeSubDomains")
+
+# The largest id a row can have: every id column is INTEGER, 32-bit signed on PostgreSQL (SQLite
+# would take 64 bits, but the portal must behave the same on both).
+MAX_DB_ID = 2**31 - 1
+
+# The secret key: at least this long, with at least this many distinct characters and this much
+# estimated entropy (length x log2(distinct characters)).
+SECRET_MIN_LENGTH = 32
+SECRET_MIN_DISTINCT = 8
+SECRET_MIN_BITS = 128
 
 
 def hash_password(password: str) -> str:
@@ -70,4 +87,81 @@ def session_key(token: str) -> str:
 
 
 def valid_nip_format(nip: str) -> bool:
-    return len(nip) == 18 and nip.isdigit()
+    return len(nip) == 18 and nip.isascii() and nip.isdigit()
+
+
+# --------------------------------------------------------------------------- secret key
+
+
+def secret_key_problem(secret: str) -> str | None:
+    """Why `secret` is too weak to sign tokens, or None when it is strong enough."""
+    distinct = len(set(secret))
+    if len(secret) < SECRET_MIN_LENGTH:
+        return f"it has {len(secret)} characters, at least {SECRET_MIN_LENGTH} are needed"
+    bits = len(secret) * math.log2(distinct) if distinct > 1 else 0.0
+    if distinct < SECRET_MIN_DISTINCT or bits < SECRET_MIN_BITS:
+        return f"it has too little variety ({distinct} distinct characters, about {bits:.0f} bits; {SECRET_MIN_BITS} needed)"
+    return None
+
+
+# --------------------------------------------------------------------------- CSRF tokens
+# Derived, never stored: for a logged-in user from the session key, so that the token changes with the
+# session (a new one at every login, none left after logout) and a token of one session is refused in
+# another; before login from a random pre-session cookie (double submit, bound by the secret key).
+
+
+def _mac(secret_key: str, message: str) -> str:
+    return hmac.new(secret_key.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def session_csrf_token(secret_key: str, session_key: str) -> str:
+    return _mac(secret_key, "csrf:" + session_key)
+
+
+def login_csrf_token(secret_key: str, presession: str) -> str:
+    return _mac(secret_key, "login:" + presession)
+
+
+def new_presession_value() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def valid_presession_value(value: str | None) -> bool:
+    return bool(value) and 20 <= len(value) <= 64 and value.isascii() and all(c.isalnum() or c in "-_" for c in value)
+
+
+def same_token(expected: str, given: str | None) -> bool:
+    return bool(given) and hmac.compare_digest(expected.encode(), given.encode("utf-8", "replace"))
+
+
+# --------------------------------------------------------------------------- client address
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=8)
+def parse_networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
+    """PORTAL_TRUSTED_PROXIES entries (addresses or CIDR networks); ValueError on a bad one."""
+    return tuple(ipaddress.ip_network(e.strip(), strict=False) for e in entries if e.strip())
+
+
+def _is_trusted(address: str, networks: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip.version == net.version and ip in net for net in networks)
+
+
+def client_ip(peer: str, forwarded_for: Iterable[str], trusted: tuple[str, ...]) -> str:
+    """The client's address: the peer, unless the peer is a trusted proxy; then the right-most
+    X-Forwarded-For entry that is not itself a trusted proxy (entries left of it were written by the
+    client and prove nothing). `forwarded_for`: the header's values in the order received."""
+    networks = parse_networks(trusted)
+    if not networks or not _is_trusted(peer, networks):
+        return peer
+    hops = [h.strip() for value in forwarded_for for h in value.split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _is_trusted(hop, networks):
+            return hop[:64]
+    return hops[0][:64] if hops else peer

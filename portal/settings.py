@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from portal.security import SECRET_MIN_LENGTH, parse_networks, secret_key_problem
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
 
@@ -53,7 +55,10 @@ class Settings:
     # the most database connections one worker process opens (0 = the backend's default: 40 for SQLite,
     # 30 for PostgreSQL, of which 20 / 10 stay open)
     db_pool_size: int = 0
+    # reverse proxies (addresses or CIDR networks) whose X-Forwarded-For is believed
     trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
+    # the portal's own access log (logger "portal.access"); `portal serve --no-access-log` turns it off
+    access_log: bool = True
 
     @property
     def is_production(self) -> bool:
@@ -76,12 +81,20 @@ class Settings:
                     "PORTAL_SECRET_KEY is required when PORTAL_ENV=production "
                     "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
                 )
-            if secret == DEV_SECRET_KEY or len(secret) < 32:
-                raise SettingsError("PORTAL_SECRET_KEY must be a random string of at least 32 characters")
+            problem = "it is the development key" if secret == DEV_SECRET_KEY else secret_key_problem(secret)
+            if problem:
+                raise SettingsError(
+                    f"PORTAL_SECRET_KEY must be a random string of at least {SECRET_MIN_LENGTH} characters: {problem} "
+                    "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+                )
         elif not secret:
             secret = DEV_SECRET_KEY
         defaults = cls()
         proxies = tuple(p.strip() for p in env.get("PORTAL_TRUSTED_PROXIES", "").split(",") if p.strip())
+        try:
+            parse_networks(proxies)
+        except ValueError as exc:
+            raise SettingsError(f"PORTAL_TRUSTED_PROXIES must list IP addresses or CIDR networks, comma-separated: {exc}") from exc
         return cls(
             environment=environment,
             database_url=env.get("PORTAL_DATABASE_URL") or defaults.database_url,
@@ -102,6 +115,7 @@ class Settings:
             db_echo=_bool(env.get("PORTAL_DB_ECHO"), False),
             db_pool_size=_int(env, "PORTAL_DB_POOL_SIZE", defaults.db_pool_size),
             trusted_proxies=proxies,
+            access_log=_bool(env.get("PORTAL_ACCESS_LOG"), True),
         )
 
 

@@ -144,20 +144,50 @@ def db(engine) -> Iterator[Session]:  # noqa: ANN001
 # --------------------------------------------------------------------------- HTTP helpers
 
 
-def csrf_token(client) -> str:  # noqa: ANN001
-    token = client.cookies.get("csrftoken")
-    if not token:
-        client.get("/login")
-        token = client.cookies.get("csrftoken")
-    assert token, "no CSRF cookie was set"
+SESSION_COOKIES = ("portal_session", "__Host-portal_session")
+PRESESSION_COOKIES = ("portal_login", "__Host-portal_login")
+_TOKEN_IN_PAGE = re.compile(r'name="_csrf_token" value="([^"]+)"|"x-csrftoken": "([^"]+)"')
+
+
+def _cookie(client, names: tuple[str, ...]) -> str | None:  # noqa: ANN001
+    return next((v for n in names if (v := client.cookies.get(n))), None)
+
+
+def _token_key(client) -> tuple[str | None, str | None]:  # noqa: ANN001
+    return _cookie(client, SESSION_COOKIES), _cookie(client, PRESESSION_COOKIES)
+
+
+def token_in_page(html: str) -> str:
+    """The CSRF token a page gives its forms and htmx requests."""
+    found = _TOKEN_IN_PAGE.search(html)
+    assert found, "the page carries no CSRF token"
+    return found.group(1) or found.group(2)
+
+
+def _remember_token(client, html: str) -> str:  # noqa: ANN001
+    token = token_in_page(html)
+    client.__dict__.setdefault("_portal_csrf", {})[_token_key(client)] = token
     return token
 
 
+def csrf_token(client) -> str:  # noqa: ANN001
+    """The CSRF token as a browser has it: read from a page (the login page before login, the home
+    page after), remembered per session and pre-session cookie so that a test pays one page load per
+    session, not one per post. Works for the TestClient and a plain httpx.Client of a live server."""
+    cached = client.__dict__.get("_portal_csrf", {}).get(_token_key(client))
+    if cached:
+        return cached
+    page = client.get("/" if _cookie(client, SESSION_COOKIES) else "/login", follow_redirects=True)
+    return _remember_token(client, page.text)
+
+
 def login(client, nip: str, password: str = DEMO_PASSWORD) -> None:  # noqa: ANN001
-    """Log in through the real form; asserts success."""
-    token = csrf_token(client)
+    """Log in through the real form; asserts success. As a browser does: loads the login form (its
+    token), posts it, loads the page the login redirects to (the session's token)."""
+    token = _remember_token(client, client.get("/login", follow_redirects=True).text)
     resp = client.post("/login", data={"nip": nip, "password": password, "_csrf_token": token}, follow_redirects=False)
     assert resp.status_code == 303, f"login failed for {nip}: {resp.status_code} {resp.text[:300]}"
+    _remember_token(client, client.get(resp.headers["location"], follow_redirects=True).text)
 
 
 def post(client, url: str, data: dict | None = None, *, htmx: bool = False, **kwargs):  # noqa: ANN001, ANN201

@@ -7,8 +7,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
+from portal import security
 from portal.models import AuditEvent, LoginFailure, UserSession, utcnow
-from tests.conftest import DEMO, DEMO_PASSWORD, csrf_token, login, post, text_of
+from tests.conftest import (
+    DEMO,
+    DEMO_PASSWORD,
+    csrf_token,
+    login,
+    post,
+    text_of,
+    token_in_page,
+)
 
 PROTECTED_GET = ["/", "/penilaian", "/survei", "/tim", "/laporan", "/data-master"]
 
@@ -220,17 +229,26 @@ def test_security_headers_on_every_response(client):
     assert post(client, "/logout").headers["content-security-policy"]
 
 
-def test_csrf_cookie_is_httponly(client):
+def test_login_form_token_is_bound_to_an_httponly_pre_session_cookie(client, settings):
     resp = client.get("/login")
     cookie = resp.headers["set-cookie"].lower()
-    assert "csrftoken=" in cookie and "httponly" in cookie
+    assert "portal_login=" in cookie and "httponly" in cookie and "samesite=lax" in cookie
+    value = client.cookies.get("portal_login")
+    token = token_in_page(resp.text)
+    # the token is not the cookie (a script cannot read either, and a planted cookie is not enough)
+    assert token != value and token == security.login_csrf_token(settings.secret_key, value)
+    planted = client.post("/login", data={"nip": DEMO["employee"], "password": DEMO_PASSWORD, "_csrf_token": value})
+    assert planted.status_code == 403
 
 
-def test_csrf_token_is_rendered_for_htmx_on_body(client):
+def test_csrf_token_is_rendered_for_htmx_on_body(client, settings):
     login(client, DEMO["employee"])
     html = client.get("/").text
-    token = client.cookies.get("csrftoken")
+    key = security.session_key(client.cookies.get("portal_session"))
+    token = security.session_csrf_token(settings.secret_key, key)
     assert f'hx-headers:inherited=\'{{"x-csrftoken": "{token}"}}\'' in html
+    assert f'name="_csrf_token" value="{token}"' in html  # the logout form, without JavaScript
+    assert token not in client.cookies.values()  # derived from the session, never sent as a cookie
 
 
 def test_login_is_audited(client, db):

@@ -10,14 +10,26 @@ from litestar.params import Body
 
 from portal.i18n import _
 from portal.services import accounts
-from portal.web.core import DB, Config, is_htmx, redirect, render, safe_next, session_cookie_name
+from portal.web.core import (
+    DB,
+    Config,
+    expired_cookie,
+    is_htmx,
+    presession_cookie_name,
+    redirect,
+    render,
+    safe_next,
+    session_cookie_name,
+)
+from portal.web.middleware import client_address
 
 GENERIC_LOGIN_ERROR = "NIP atau kata sandi salah."
 
 
 class LoginController(Controller):
     path = "/login"
-    opt = {"public": True}
+    # "csrf": "login": the login form's token (pre-session cookie) is accepted even with a session
+    opt = {"public": True, "csrf": "login"}
 
     @get(sync_to_thread=False)
     def show(self, request: Request, next: str | None = None, keluar: int | None = None) -> Any:  # noqa: A002
@@ -44,8 +56,12 @@ class LoginController(Controller):
             errors["password"] = _("Masukkan kata sandi Anda.")
         if errors:
             return render(request, "auth/login.html", {"next": next_url, "nip": nip, "errors": errors, "notice": None}, status_code=422)
-        ip = request.client.host if request.client else ""
-        result = accounts.authenticate(db, settings, nip, password, ip)
+        # logging in while logged in ends the session of the incoming cookie first, whatever the outcome
+        old_token = request.cookies.get(session_cookie_name(settings))
+        if old_token:
+            accounts.end_session(db, old_token)
+            request.scope["user"] = None  # the page below is the anonymous login page
+        result = accounts.authenticate(db, settings, nip, password, client_address(request.scope, settings))
         if not result.ok:
             if result.locked:
                 message = _("Terlalu banyak percobaan masuk yang gagal. Demi keamanan, coba lagi dalam {menit} menit.").format(
@@ -55,12 +71,15 @@ class LoginController(Controller):
             else:
                 message = _(GENERIC_LOGIN_ERROR)
                 status = 401
-            return render(
+            page = render(
                 request,
                 "auth/login.html",
                 {"next": next_url, "nip": nip, "errors": {"form": message}, "notice": None},
                 status_code=status,
             )
+            if old_token:
+                page.cookies.append(expired_cookie(session_cookie_name(settings), settings))
+            return page
         response = redirect(request, next_url)
         response.set_cookie(
             key=session_cookie_name(settings),
@@ -70,12 +89,15 @@ class LoginController(Controller):
             secure=settings.secure_cookies,
             samesite="lax",
         )
+        # the login form's token is spent: the next anonymous page gets a new pre-session value
+        response.cookies.append(expired_cookie(presession_cookie_name(settings), settings))
         return response
 
 
 class LogoutController(Controller):
     path = "/logout"
-    opt = {"public": True}
+    # "anonymous-ok": without a session (it expired) there is nothing to protect, just cookies to drop
+    opt = {"public": True, "csrf": "anonymous-ok"}
 
     @post(sync_to_thread=True)
     def logout(self, request: Request, db: DB, settings: Config) -> Response:
@@ -85,7 +107,8 @@ class LogoutController(Controller):
             accounts.audit(db, user.id, "logout", f"employee:{user.id}")
         accounts.end_session(db, token)
         response = redirect(request, "/login?keluar=1")
-        response.delete_cookie(session_cookie_name(settings), path="/")
+        response.cookies.append(expired_cookie(session_cookie_name(settings), settings))
+        response.cookies.append(expired_cookie(presession_cookie_name(settings), settings))
         return response
 
 

@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 import anyio.to_thread
 from litestar import MediaType, Request, Response
 from litestar.connection import ASGIConnection
-from litestar.datastructures import State
+from litestar.datastructures import Cookie, State
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import (
@@ -28,8 +28,9 @@ from litestar.exceptions import (
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import Body
 from litestar.response import Redirect, Template
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
-from sqlalchemy.engine import Connection, Engine
+from litestar.types import Scope
+from markupsafe import Markup
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from portal import security
@@ -39,6 +40,7 @@ from portal.services.accounts import CurrentUser
 from portal.settings import Settings
 
 log = logging.getLogger("portal")
+access_log = logging.getLogger("portal.access")
 T = TypeVar("T")
 
 # Handler parameter types for the app-level dependencies (explicit, as Litestar 3 will require):
@@ -55,6 +57,17 @@ STATIC_PATH = "/static"  # where the static files router is mounted (portal/app.
 
 def session_cookie_name(settings: Settings) -> str:
     return "__Host-portal_session" if settings.secure_cookies else "portal_session"
+
+
+def presession_cookie_name(settings: Settings) -> str:
+    """The random value the login form's CSRF token is bound to, before there is a session."""
+    return "__Host-portal_login" if settings.secure_cookies else "portal_login"
+
+
+def expired_cookie(name: str, settings: Settings) -> Cookie:
+    """A Set-Cookie that really deletes `name`: with the attributes it was set with (a `__Host-`
+    cookie is only replaced by one that is Secure, Path=/, without Domain)."""
+    return Cookie(key=name, value="", path="/", max_age=0, expires=0, secure=settings.secure_cookies, httponly=True, samesite="lax")
 
 
 # --------------------------------------------------------------------------- dependencies
@@ -141,40 +154,10 @@ def provide_user(request: Request) -> CurrentUser:
     return user
 
 
-# --------------------------------------------------------------------------- middleware
+# --------------------------------------------------------------------------- CSRF, logs (the middleware is in portal.web.middleware)
 
-
-def _cookie(scope: Scope, name: str) -> str | None:
-    for key, value in scope.get("headers", []):
-        if key == b"cookie":
-            for part in value.decode("latin-1").split(";"):
-                k, _, v = part.strip().partition("=")
-                if k == name:
-                    return v
-    return None
-
-
-def auth_middleware(app: ASGIApp) -> ASGIApp:
-    """Resolve the session cookie into `scope["user"]` (a CurrentUser or None)."""
-
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            scope["user"] = None
-            path = scope.get("path", "")
-            if not path.startswith(STATIC_PATH + "/"):
-                litestar_app = scope["litestar_app"]
-                settings: Settings = litestar_app.state.settings
-                token = _cookie(scope, session_cookie_name(settings))
-                if token:
-                    state: State = litestar_app.state
-                    user, upkeep = await run_read(state, lambda conn: accounts.read_session(conn, settings, token))
-                    if upkeep:  # a write (at most once a minute per session): it may wait for a lock
-                        await anyio.to_thread.run_sync(_keep_session, state.engine, token, upkeep)
-                    scope["user"] = user
-                    scope["auth"] = token
-        await app(scope, receive, send)
-
-    return middleware
+CSRF_REFUSED = "Formulir ini sudah kedaluwarsa atau tidak sah. Muat ulang halaman, lalu coba lagi."
+CSRF_FIELD = "_csrf_token"
 
 
 def open_loop_connection(app: Any) -> None:
@@ -191,37 +174,26 @@ def close_loop_connection(app: Any) -> None:
         conn.close()
 
 
-def _keep_session(engine: Engine, token: str, upkeep: str) -> None:
-    with engine.connect() as conn:
-        accounts.keep_session(conn, token, upkeep)
+SURVEY_PREFIX = "/survei"
+# never logged, not even as a template: the submit of a survey (its time and order would link a
+# person to an anonymous response)
+UNLOGGED_TEMPLATES = frozenset({"/survei/{invitation_id}/kirim"})
 
 
-def security_headers_middleware(app: ASGIApp) -> ASGIApp:
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await app(scope, receive, send)
-            return
-        is_static = scope.get("path", "").startswith(STATIC_PATH + "/")
-
-        async def send_wrapper(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {k.lower() for k, _ in headers}
-                for name, value in security.SECURITY_HEADERS.items():
-                    if name.encode() not in present:
-                        headers.append((name.encode(), value.encode()))
-                if not is_static:
-                    headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
-                    headers.append((b"cache-control", b"no-store"))
-                message["headers"] = headers
-            await send(message)
-
-        await app(scope, receive, send_wrapper)
-
-    return middleware
+def loggable_path(scope: Scope) -> tuple[str | None, bool]:
+    """The path as logs may show it, and whether it is a survey route. Survey routes appear as their
+    route template (no invitation id), the submit not at all (None)."""
+    path = scope.get("path", "")
+    if path != SURVEY_PREFIX and not path.startswith(SURVEY_PREFIX + "/"):
+        return path, False
+    template = scope.get("path_template")
+    if template in UNLOGGED_TEMPLATES or path.rstrip("/").endswith("/kirim"):
+        return None, True
+    return (template or SURVEY_PREFIX + "/…"), True
 
 
 # --------------------------------------------------------------------------- guards
+# (never name a parameter `_` here: it would hide the translation function)
 
 
 def login_required(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
@@ -231,7 +203,7 @@ def login_required(connection: ASGIConnection, handler: BaseRouteHandler) -> Non
         raise NotAuthorizedException()
 
 
-def hr_required(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+def hr_required(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     user = connection.scope.get("user")
     if user is None:
         raise NotAuthorizedException()
@@ -239,7 +211,7 @@ def hr_required(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         raise PermissionDeniedException(_("Halaman ini hanya untuk petugas BKPSDM."))
 
 
-def admin_required(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+def admin_required(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     user = connection.scope.get("user")
     if user is None:
         raise NotAuthorizedException()
@@ -247,7 +219,7 @@ def admin_required(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         raise PermissionDeniedException(_("Halaman ini hanya untuk administrator."))
 
 
-def supervisor_required(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+def supervisor_required(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     user = connection.scope.get("user")
     if user is None:
         raise NotAuthorizedException()
@@ -320,9 +292,30 @@ def render(
     if db is not None and user is not None and user.has_flash and "flash" not in ctx:
         ctx["flash"] = accounts.pop_flash(db, user.session_key)
     ctx.setdefault("flash", None)
+    token, cookies = _csrf_for_page(request, user)
+    # not `csrf_input`/`csrf_token`: Litestar's template response sets those from its own CSRF middleware
+    ctx["csrf_value"] = token
+    ctx["csrf_field"] = Markup('<input type="hidden" name="%s" value="%s">') % (CSRF_FIELD, token)
     hdrs = {"vary": "HX-Request, HX-Request-Type"}
     hdrs.update(headers or {})
-    return Template(template_name=template, context=ctx, status_code=status_code, headers=hdrs, media_type=MediaType.HTML)
+    return Template(
+        template_name=template, context=ctx, status_code=status_code, headers=hdrs, media_type=MediaType.HTML, cookies=cookies
+    )
+
+
+def _csrf_for_page(request: Request, user: CurrentUser | None) -> tuple[str, list[Cookie]]:
+    """The CSRF token the page's forms and htmx requests send back: derived from the session, or
+    before login from the pre-session cookie (set here when missing)."""
+    settings: Settings = request.app.state.settings
+    if user is not None:
+        return security.session_csrf_token(settings.secret_key, user.session_key), []
+    name = presession_cookie_name(settings)
+    value = request.cookies.get(name)
+    cookies = []
+    if not security.valid_presession_value(value):
+        value = security.new_presession_value()
+        cookies.append(Cookie(key=name, value=value, path="/", secure=settings.secure_cookies, httponly=True, samesite="lax"))
+    return security.login_csrf_token(settings.secret_key, value or ""), cookies
 
 
 def flash(db: Session, user: CurrentUser, message: str, kind: str = "success") -> None:
@@ -345,12 +338,25 @@ def first_value(value: Any) -> str:
 
 
 def positive_int(value: Any, default: int = 1) -> int:
-    """A page number or id from the query string; anything unreadable falls back to `default`,
-    so a mistyped URL shows page 1 instead of an error."""
-    try:
-        return max(1, int(first_value(value)))
-    except ValueError:
+    """A page number from the query string; anything unreadable falls back to `default`, so a
+    mistyped URL shows page 1 instead of an error; a huge number is capped (no database overflow)."""
+    text = first_value(value).strip()
+    if not (text.isascii() and text.isdigit()):
         return default
+    if len(text) > 10:
+        return security.MAX_DB_ID
+    return min(max(1, int(text)), security.MAX_DB_ID)
+
+
+def query_id(value: Any) -> int | None:
+    """An id from a query (or form) value: None when it is not a number a row can have (empty,
+    not digits, 0, or beyond the database's integer range), so that the caller ignores the filter
+    or answers 404 instead of failing in the database."""
+    text = first_value(value).strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
+        return None
+    number = int(text)
+    return number if 1 <= number <= security.MAX_DB_ID else None
 
 
 def safe_next(url: str | None) -> str:
@@ -390,7 +396,7 @@ def not_authorized_handler(request: Request, _exc: Exception) -> Response:
 def permission_denied_handler(request: Request, exc: PermissionDeniedException) -> Response:
     detail = exc.detail or ""
     if "CSRF" in detail:
-        message = _("Formulir ini sudah kedaluwarsa atau tidak sah. Muat ulang halaman, lalu coba lagi.")
+        message = _(CSRF_REFUSED)
     elif detail and detail != "Forbidden":
         message = detail
     else:
@@ -410,12 +416,13 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
     if 400 <= status < 500:
         detail = exc.detail if exc.detail and not exc.detail.startswith(("Validation failed", "Bad Request")) else None
         return _error_page(request, status, _("Permintaan tidak valid"), detail or _("Data yang dikirim tidak valid."))
-    log.exception("HTTP error %s", status, exc_info=exc)
+    log.exception("HTTP error %s on %s", status, loggable_path(request.scope)[0] or "/survei/{invitation_id}/kirim", exc_info=exc)
     return _error_page(request, status, _("Terjadi kesalahan"), _("Maaf, terjadi kesalahan pada server. Coba lagi sebentar lagi."))
 
 
 def internal_error_handler(request: Request, exc: Exception) -> Response:
-    log.exception("Unhandled error on %s", request.url.path, exc_info=exc)
+    # survey routes as their template: an error log line must not name an invitation either
+    log.exception("Unhandled error on %s", loggable_path(request.scope)[0] or "/survei/{invitation_id}/kirim", exc_info=exc)
     return _error_page(
         request, 500, _("Terjadi kesalahan"), _("Maaf, terjadi kesalahan pada server. Jawaban Anda yang sudah tersimpan tidak hilang.")
     )

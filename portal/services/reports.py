@@ -197,7 +197,9 @@ def parse_filters(raw: Mapping[str, Any], today: date, units: Sequence[UnitOptio
     errors: dict[str, str] = {}
     periode = get("periode")
     raw_from, raw_to = get("dari"), get("sampai")
-    unit_id = int(get("unit")) if get("unit").isdigit() else None
+    raw_unit = get("unit")
+    # ASCII digits only ("²".isdigit() is true, int() refuses it); a huge number just matches no unit
+    unit_id = int(raw_unit) if raw_unit.isascii() and raw_unit.isdigit() else None
     by_id = {u.id: u for u in units}
     unit = by_id.get(unit_id) if unit_id else None
     if unit_id and unit is None:

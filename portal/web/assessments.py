@@ -24,7 +24,7 @@ from portal.services import ratings as ratings_svc
 from portal.services import gaps as gaps_svc
 from portal.services.accounts import CurrentUser, audit
 from portal.settings import Settings
-from portal.web.core import DB, Config, User, flash, hr_required, is_htmx, redirect, render, supervisor_required
+from portal.web.core import DB, Config, User, flash, hr_required, is_htmx, positive_int, query_id, redirect, render, supervisor_required
 
 FormBody = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -320,8 +320,8 @@ class TeamController(Controller):
         today = _today(settings)
         cycles = svc.list_cycles(db)
         cycle = None
-        if siklus and siklus.isdigit():
-            cycle = next((c for c in cycles if c.id == int(siklus)), None) or svc.get_cycle(db, int(siklus))
+        if (cycle_id := query_id(siklus)) is not None:
+            cycle = next((c for c in cycles if c.id == cycle_id), None) or svc.get_cycle(db, cycle_id)
         cycle = cycle or svc.default_cycle(db, today)
         rows = svc.team(db, user.id, cycle.id if cycle else None)
         due = ratings_svc.due_ratings(db, user.id, today, settings.application_window_days)
@@ -478,8 +478,15 @@ class CycleStatusController(Controller):
 
 
 def _gap_filters(request: Request) -> dict[str, str | None]:
+    """The heat map's query values; ids no row can have are dropped (the filter is ignored, or the
+    cell is a 404) and the page number capped, so that nothing overflows in the database."""
     q = request.query_params
-    return {k: q.get(k) for k in ("siklus", "unit", "kelas", "kelompok", "baris", "kompetensi", "page")}
+    raw: dict[str, str | None] = {k: q.get(k) for k in ("kelas", "kelompok")}
+    for key in ("siklus", "unit", "baris", "kompetensi"):
+        value = query_id(q.get(key))
+        raw[key] = str(value) if value is not None else None
+    raw["page"] = str(positive_int(q.get("page")))
+    return raw
 
 
 def _heatmap_ctx(db: Session, raw: dict[str, str | None], settings: Settings) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Controller, Request, get
 
 from portal.services import master
-from portal.web.core import DB, hr_required, is_htmx, positive_int, render
+from portal.web.core import DB, hr_required, is_htmx, positive_int, query_id, render
 
 
 class MasterHomeController(Controller):
@@ -26,7 +26,7 @@ class EmployeeListController(Controller):
     @get(sync_to_thread=True)
     def index(self, request: Request, db: DB, q: str = "", unit: str = "", page: str = "1") -> Any:
         q = q.strip()[:100]
-        unit_id = int(unit) if unit.isdigit() else None
+        unit_id = query_id(unit)
         page_no = positive_int(page)
         result = master.list_employees(db, q=q, unit_id=unit_id, page=page_no)
         ctx = {"result": result, "q": q, "unit": unit_id, "units": master.unit_options(db)}

@@ -24,7 +24,7 @@ from portal.models import Questionnaire
 from portal.services import exports, report_training, reports
 from portal.services.accounts import CurrentUser, audit
 from portal.settings import Settings
-from portal.web.core import DB, Config, User, hr_required, is_htmx, positive_int, render
+from portal.web.core import DB, Config, User, hr_required, is_htmx, positive_int, query_id, render
 
 VARY = {"vary": "HX-Request, HX-Request-Type"}
 FORMATS = ("csv", "xlsx")
@@ -114,8 +114,8 @@ class ReportsController(Controller):
         if fmt not in FORMATS:
             raise NotFoundException()
         today, filters, _ctx = _context(request, db, settings)
-        qid = positive_int(request.query_params.get("kuesioner"), 0)
-        qn = db.get(Questionnaire, qid) if qid else None
+        qid = query_id(request.query_params.get("kuesioner"))
+        qn = db.get(Questionnaire, qid) if qid is not None else None
         if qn is None:
             raise NotFoundException(_("Kuesioner tidak ditemukan."))
         if qn.anonymous:

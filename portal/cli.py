@@ -50,11 +50,19 @@ def main() -> None:
 @click.option("--port", default=8000, show_default=True, type=int, envvar="PORT")
 @click.option("--workers", default=1, show_default=True, type=int, help="Worker processes (use 2-4 per core on PostgreSQL).")
 @click.option("--reload", is_flag=True, help="Reload on code changes (development only).")
-@click.option("--proxy-headers/--no-proxy-headers", default=False, help="Trust X-Forwarded-* from the reverse proxy.")
-def serve(host: str, port: int, workers: int, reload: bool, proxy_headers: bool) -> None:
+@click.option("--access-log/--no-access-log", default=True, show_default=True,
+              help="The portal's access log (survey routes without ids or addresses, survey submits never).")
+def serve(host: str, port: int, workers: int, reload: bool, access_log: bool) -> None:
+    """X-Forwarded-For is read by the portal itself, from the proxies in PORTAL_TRUSTED_PROXIES only
+    (uvicorn's proxy headers stay off: it would rewrite the client address before the portal sees it).
+    uvicorn's own access log (invitation ids in submit order) and its `server` banner are always off."""
+    import os
+
     import uvicorn
 
     _settings()  # fail fast on bad configuration (e.g. production without a secret key)
+    if not access_log:
+        os.environ["PORTAL_ACCESS_LOG"] = "0"  # read by Settings.from_env in every worker
     uvicorn.run(
         "portal.app:create_app",
         factory=True,
@@ -62,7 +70,9 @@ def serve(host: str, port: int, workers: int, reload: bool, proxy_headers: bool)
         port=port,
         workers=workers,
         reload=reload,
-        proxy_headers=proxy_headers,
+        proxy_headers=False,
+        access_log=False,
+        server_header=False,
         log_level="info",
     )
 
@@ -116,6 +126,16 @@ def create_user(nip: str, name: str, email: str | None, is_hr: bool, is_admin: b
 
     if not valid_nip_format(nip):
         raise click.ClickException("NIP harus 18 digit angka.")
+    name = name.strip()
+    email = (email or "").strip() or None
+    name_max = Employee.__table__.c["name"].type.length
+    email_max = Employee.__table__.c["email"].type.length
+    if not name:
+        raise click.ClickException("Nama wajib diisi.")
+    if len(name) > name_max:
+        raise click.ClickException(f"Nama terlalu panjang: {len(name)} karakter, paling banyak {name_max}.")
+    if email is not None and len(email) > email_max:
+        raise click.ClickException(f"Email terlalu panjang: {len(email)} karakter, paling banyak {email_max}.")
     if len(password) < 10:
         raise click.ClickException("Kata sandi minimal 10 karakter.")
     engine = make_engine(_settings())

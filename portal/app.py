@@ -27,20 +27,22 @@ from portal.web.templating import build_environment
 
 
 def route_handlers() -> list:
-    from portal.web.auth import LoginController, LogoutController
-    from portal.web.home import HealthController, HomeController
+    """Every controller, by URL prefix (docs/dev/conventions.md has the table prefix -> module -> service)."""
+    from portal.web import assessments, auth, home, master, questionnaires, ratings, reports, surveys, trainings
 
-    handlers: list = [LoginController, LogoutController, HomeController, HealthController]
-    # feature areas register themselves here as they are built
-    for module_name in ("assessments", "surveys", "ratings", "reports", "master"):
-        try:
-            module = __import__(f"portal.web.{module_name}", fromlist=["CONTROLLERS"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"portal.web.{module_name}":
-                raise
-            continue
-        handlers.extend(getattr(module, "CONTROLLERS", []))
-    return handlers
+    return [
+        home.HomeController,  # /
+        home.HealthController,  # /healthz
+        auth.LoginController,  # /login
+        auth.LogoutController,  # /logout
+        *assessments.CONTROLLERS,  # /penilaian  /tim  /akpk
+        *surveys.CONTROLLERS,  # /survei
+        *questionnaires.CONTROLLERS,  # /kuesioner
+        *trainings.CONTROLLERS,  # /pelatihan
+        *ratings.CONTROLLERS,  # /penerapan  /dampak
+        *reports.CONTROLLERS,  # /laporan
+        *master.CONTROLLERS,  # /data-master
+    ]
 
 
 def _freeze_gc() -> None:

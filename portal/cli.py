@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -96,7 +94,7 @@ def db_upgrade(revision: str) -> None:
 @click.option("--if-empty", is_flag=True, help="Only seed when the database has no employees yet (used by `make run`).")
 def demo(if_empty: bool) -> None:
     from portal.db import make_engine, session_scope
-    from portal.services import demo as demo_service
+    from portal import demo as demo_service
 
     settings = _settings()
     if settings.is_production:
@@ -154,7 +152,7 @@ def create_user(nip: str, name: str, email: str | None, is_hr: bool, is_admin: b
 
 
 
-@main.group(help="Stored scores and summaries (impact scores of L3 ratings, the AKPK gap summary).")
+@main.group(help="Stored impact scores of L3 ratings.")
 def scores() -> None:
     pass
 
@@ -185,53 +183,32 @@ def scores_recompute(formula: str | None, batch_size: int) -> None:
 
 
 
-def _rebuild(rebuild: Callable[[Any], int], done: str) -> None:
-    """Run a summary's `rebuild(session)` in one transaction and say how many rows it wrote."""
+@main.group(help="Derived tables (summaries) behind the reports: kept by the portal at every write; rebuilt here.")
+def summaries() -> None:
+    pass
+
+
+SUMMARY_NAMES = ("answers", "l1", "invitations", "jp", "gaps")
+
+
+@summaries.command("rebuild", help="Rebuild one summary, or all of them, from the raw rows (after a bulk load made "
+                   "behind the portal's back, or to repair). NAME: answers, l1, invitations, jp or gaps.")
+@click.argument("name", required=False, type=click.Choice(SUMMARY_NAMES))
+def summaries_rebuild(name: str | None) -> None:
     from sqlmodel import Session
 
     from portal.db import make_engine
+    from portal.services import summaries as registry
 
     engine = make_engine(_settings())
     try:
         with Session(engine, expire_on_commit=False) as session:
-            rows = rebuild(session)
+            rows = registry.rebuild(session, [name] if name else None)
             session.commit()
     finally:
         engine.dispose()
-    click.echo(f"{done}: {rows} baris.")
-
-
-@scores.command("rebuild-gaps", help="Rebuild the AKPK gap summary behind the HR heat map from the assessments "
-                "(after a bulk import of assessments or a change of position standards outside the portal).")
-@click.option("--cycle", "cycle_id", default=None, type=int, help="Only this cycle id (default: every cycle).")
-def scores_rebuild_gaps(cycle_id: int | None) -> None:
-    from portal.services import gap_summary
-
-    _rebuild(lambda session: gap_summary.rebuild(session, cycle_id), "Ringkasan kesenjangan AKPK dibangun ulang")
-
-
-@scores.command("rebuild-jp", help="Rebuild the per-employee JP summary of each year from the enrollments "
-                "(database triggers keep it; this repairs it, e.g. after triggers were disabled for a bulk load).")
-def scores_rebuild_jp() -> None:
-    from portal.services import jp_summary
-
-    _rebuild(jp_summary.rebuild, "Ringkasan JP pegawai dibangun ulang")
-
-
-@scores.command("rebuild-invitations", help="Rebuild the invitation counts per training, questionnaire and status "
-                "(database triggers keep them; this repairs them, e.g. after triggers were disabled for a bulk load).")
-def scores_rebuild_invitations() -> None:
-    from portal.services import invitation_counts
-
-    _rebuild(invitation_counts.rebuild, "Jumlah undangan survei dibangun ulang")
-
-
-@scores.command("rebuild-l1", help="Rebuild the L1 roll-up per training (Likert dimensions, NPS groups) behind the HR "
-                "dashboard from the survey summaries (submit keeps it; this repairs it, e.g. after a bulk load of summaries).")
-def scores_rebuild_l1() -> None:
-    from portal.services import l1_summary
-
-    _rebuild(l1_summary.rebuild, "Ringkasan L1 per pelatihan dibangun ulang")
+    for done, count in rows.items():
+        click.echo(f"Ringkasan {done} dibangun ulang: {count} baris.")
 
 
 @scores.command("fill-export-rows", help="Write the stored CSV answer cells of the responses of attributed "

@@ -35,6 +35,8 @@ from portal.models import (
 from portal.services import questionnaires as qsvc
 from portal.services import reports
 from portal.services import surveys as svc
+from portal.services import trainings
+from portal.services.trainings import enrollments
 from tests.conftest import DEMO, login, text_of
 from tests.rig import QueryCounter
 
@@ -115,11 +117,11 @@ def build_training(
     db.flush()
     emp = dict(db.execute(select(Employee.nip, Employee.id).where(Employee.nip.in_(nips))).all())
     for nip in nips:
-        db.add(Enrollment(training_id=t.id, employee_id=emp[nip], status=status, jp_credited=jp if status == "completed" else 0))
+        enrollments.enrol(db, t.id, emp[nip], status=status, jp_credited=jp if status == "completed" else 0)
     db.commit()
     opens = ends_on + timedelta(days=1)
     closes = closes or ends_on + timedelta(days=14)
-    result = svc.attach(db, None, t.id, qid, opens, closes, today=min(opens, clock.today()))
+    result = trainings.attach(db, None, t.id, qid, opens, closes, today=min(opens, clock.today()))
     assert result.ok, result.errors
     inv = dict(
         db.execute(
@@ -926,7 +928,7 @@ def test_dashboard_of_the_current_year_counts_only_trainings_held_so_far(client,
     db.flush()
     newcomers = db.execute(select(Employee.id).where(Employee.nip.in_([*KECAMATAN[:3], DISKOMINFO[1]]))).scalars().all()
     for emp in newcomers:
-        db.add(Enrollment(training_id=later.id, employee_id=emp, status="completed", jp_credited=30))
+        enrollments.enrol(db, later.id, emp, status="completed", jp_credited=30)
     db.commit()
     check()
     d = reports.dashboard(db, reports.parse_filters({"periode": "2031"}, TODAY, units), TODAY, 5)

@@ -13,19 +13,17 @@ from sqlalchemy import func, select
 
 from portal.models import Answer, SurveyDraft, SurveyInvitation, SurveyResponse
 from tests import rig
-from tests.conftest import DEMO, DEMO_PASSWORD
+from tests.conftest import DEMO, csrf_token, login
 from tests.test_surveys import PEERS, complete_answers, make_survey, recounted_summary, stored_summary
 
 THREADS_PER_PERSON = 6
 
 
 def _session(base_url: str, nip: str) -> tuple[httpx.Client, str]:
+    """A logged-in client of the live server and its session's CSRF token (bound to the session)."""
     c = httpx.Client(base_url=base_url, timeout=60, follow_redirects=False)
-    c.get("/login")
-    token = c.cookies.get("csrftoken")
-    resp = c.post("/login", data={"nip": nip, "password": DEMO_PASSWORD, "_csrf_token": token})
-    assert resp.status_code == 303, resp.text[:300]
-    return c, token
+    login(c, nip)
+    return c, csrf_token(c)
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from portal import security
-from portal.db import RawSelect
 from portal.models import (
     AuditEvent,
     Employee,
@@ -153,13 +152,8 @@ def end_session(session: Session, token: str | None) -> None:
 
 
 @lru_cache(maxsize=1)
-def _user_statement() -> RawSelect:
-    """Built once and run without SQLAlchemy's per-execution bookkeeping: it runs on every
-    logged-in request."""
-    return RawSelect(_user_select())
-
-
 def _user_select():
+    """Built once (it runs on every logged-in request); SQLAlchemy caches its compiled form."""
     report = aliased(Employee)
     reports = select(report.id).where(report.supervisor_id == UserSession.employee_id, report.is_active.is_(True)).exists()
     return (
@@ -191,7 +185,7 @@ def read_session(conn: Connection, settings: Settings, token: str, now: datetime
     Reads only: one prebuilt Core query on a plain connection, as it runs on every logged-in request."""
     now = now or utcnow()
     key = security.session_key(token)
-    row = _user_statement().first(conn, key=key)
+    row = conn.execute(_user_select(), {"key": key}).first()
     if row is None:
         return None, None
     created_at, last_seen_at, has_flash, emp_id, nip, name, is_hr, is_admin, is_active, unit_name, position_name, is_sup = row

@@ -56,7 +56,7 @@ from portal.models import (
     Unit,
 )
 from portal.services import exports
-from portal.services.home import CREDITED_STATUSES
+from portal.rules import took_part
 from portal.services.questionnaires import LIKERT_LABELS
 from portal.services.reports import (
     IMPACT_CATEGORIES,
@@ -363,7 +363,7 @@ def training_report(session: Session, training_id: int, today: date, min_group: 
                 select(rating.status, func.count())
                 .select_from(Enrollment)
                 .outerjoin(rating, and_(rating.enrollment_id == Enrollment.id, rating.rater_role == "supervisor"))
-                .where(Enrollment.training_id == training_id, Enrollment.status.in_(CREDITED_STATUSES))
+                .where(Enrollment.training_id == training_id, took_part(Enrollment.status))
                 .group_by(rating.status)
             ).all()
         )

@@ -50,8 +50,8 @@ from portal.models import (
     TrainingSummaryValue,
     Unit,
 )
-from portal.services import jp_summary
-from portal.services.home import CREDITED_STATUSES, JP_TARGET
+from portal.rules import JP_TARGET, took_part
+from portal.services.summaries import jp as jp_summary
 from portal.services.questionnaires import DIMENSION_LABELS
 
 MAIN_DIMENSIONS = ("materi", "fasilitator", "sarana", "penyelenggaraan", "relevansi")
@@ -475,7 +475,7 @@ def load_trainings(session: Session, filters: Filters, today: date, min_group: i
     # per-training participants, skips this query without a unit filter)
     per_training = (
         select(Enrollment.training_id, func.count(), func.coalesce(func.sum(Enrollment.jp_credited), 0))
-        .where(in_ids(Enrollment.training_id, rows, dialect), Enrollment.status.in_(CREDITED_STATUSES))
+        .where(in_ids(Enrollment.training_id, rows, dialect), took_part(Enrollment.status))
         .group_by(Enrollment.training_id)
     )
     if unit_ids:
@@ -645,7 +645,7 @@ def _enrollment_rollup(session: Session, trainings: list[TrainingRow], filters: 
     from_enrollments = select(literal(0), literal(0))
     if trainings:
         from_enrollments = select(func.count(distinct(Enrollment.employee_id)), func.coalesce(func.sum(Enrollment.jp_credited), 0)).where(
-            in_ids(Enrollment.training_id, [t.id for t in trainings], conn.dialect.name), Enrollment.status.in_(CREDITED_STATUSES)
+            in_ids(Enrollment.training_id, [t.id for t in trainings], conn.dialect.name), took_part(Enrollment.status)
         )
         if unit_ids:
             from_enrollments = from_enrollments.join(Employee, Employee.id == Enrollment.employee_id).where(*in_unit)
@@ -660,7 +660,7 @@ def _enrollment_rollup(session: Session, trainings: list[TrainingRow], filters: 
             credited_later = (
                 select(Enrollment.id)
                 .join(Training, Training.id == Enrollment.training_id)
-                .where(Training.ends_on > today, Training.ends_on <= filters.end, Enrollment.status.in_(CREDITED_STATUSES))
+                .where(Training.ends_on > today, Training.ends_on <= filters.end, took_part(Enrollment.status))
                 .exists()
             )
         participants, jp_delivered, n_reached, n_employees, later = conn.execute(
@@ -1037,7 +1037,7 @@ def monitoring(
         .join(Training, Training.id == Enrollment.training_id)
         .join(Employee, Employee.id == Enrollment.employee_id)
         .outerjoin(rating, and_(rating.enrollment_id == Enrollment.id, rating.rater_role == "supervisor"))
-        .where(*held, Enrollment.status.in_(CREDITED_STATUSES), Training.application_questionnaire_id.is_not(None))
+        .where(*held, took_part(Enrollment.status), Training.application_questionnaire_id.is_not(None))
         .group_by(Enrollment.training_id, Employee.unit_id, Training.ends_on, Training.application_due_days)
     )
     if unit_ids:
@@ -1135,7 +1135,7 @@ def people_select(dialect: str, filters: Filters, today: date, window_days: int,
             .outerjoin(rating, and_(rating.enrollment_id == Enrollment.id, rating.rater_role == "supervisor"))
             .outerjoin(rater, rater.id == rating.rater_id)
             .outerjoin(supervisor, supervisor.id == Employee.supervisor_id)
-            .where(*held, Enrollment.status.in_(CREDITED_STATUSES), Training.application_questionnaire_id.is_not(None))
+            .where(*held, took_part(Enrollment.status), Training.application_questionnaire_id.is_not(None))
         )
         not_done = or_(rating.status.is_(None), rating.status != "submitted")
         past = closes < today if dialect != "sqlite" else closes < today.isoformat()

@@ -15,6 +15,14 @@ def today(zone: str = "Asia/Jakarta") -> date:
     return datetime.now(timezone.utc).astimezone(ZoneInfo(zone)).date()
 
 
+def parse_iso_date(raw: str | None) -> date | None:
+    """A date typed as YYYY-MM-DD (what `<input type="date">` sends), or None when empty or invalid."""
+    try:
+        return date.fromisoformat((raw or "").strip())
+    except ValueError:
+        return None
+
+
 def freeze_today(value: date | None) -> None:
     """Tests only: pin `today()` (None to unfreeze)."""
     global _frozen_today

@@ -303,6 +303,28 @@ def render(
     )
 
 
+def wants_fragment(request: Request) -> bool:
+    """An htmx request that wants a fragment (a history restore asks for the full page)."""
+    return is_htmx(request) and request.headers.get("hx-request-type", "partial") != "full"
+
+
+def render_page_or_fragment(
+    request: Request,
+    page: str,
+    fragment: str,
+    context: dict[str, Any] | None = None,
+    *,
+    db: Session | None = None,
+    status_code: int = 200,
+) -> Template:
+    """One URL, two answers: the fragment alone for an htmx swap, the page (which includes the same
+    fragment) otherwise. Both carry `Vary: HX-Request, HX-Request-Type` (set by `render`), so a cache
+    never serves one for the other. The flash message is popped only for the full page."""
+    if wants_fragment(request):
+        return render(request, fragment, context, status_code=status_code)
+    return render(request, page, context, db=db, status_code=status_code)
+
+
 def _csrf_for_page(request: Request, user: CurrentUser | None) -> tuple[str, list[Cookie]]:
     """The CSRF token the page's forms and htmx requests send back: derived from the session, or
     before login from the pre-session cookie (set here when missing)."""

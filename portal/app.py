@@ -86,8 +86,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             Exception: core.internal_error_handler,
         },
         state=State({"engine": engine, "settings": settings, "db_is_sqlite": engine.dialect.name == "sqlite"}),
-        on_startup=[core.open_loop_connection, _freeze_gc],
-        on_shutdown=[core.close_loop_connection, lambda: engine.dispose()],
+        on_startup=[_freeze_gc],
+        on_shutdown=[lambda: engine.dispose()],
         debug=False,
         openapi_config=None,
     )

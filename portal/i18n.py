@@ -37,16 +37,17 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 _ = gettext
 
 
-def format_date(value: date | datetime | None, locale: str = DEFAULT_LOCALE, fmt: str = "d MMMM y") -> str:
+def format_date(value: date | datetime | None, locale: str = DEFAULT_LOCALE, fmt: str = "d MMMM y", zone: str = DEFAULT_ZONE) -> str:
+    """A calendar day ("28 November 2026"); a datetime (UTC) is first turned into the day it is in `zone`."""
     if value is None:
         return "–"
     if isinstance(value, datetime):
-        value = to_local(value).date()
+        value = to_local(value, zone).date()
     return _babel_date(value, format=fmt, locale=locale)
 
 
-def format_short_date(value: date | datetime | None, locale: str = DEFAULT_LOCALE) -> str:
-    return format_date(value, locale, "d MMM y")
+def format_short_date(value: date | datetime | None, locale: str = DEFAULT_LOCALE, zone: str = DEFAULT_ZONE) -> str:
+    return format_date(value, locale, "d MMM y", zone)
 
 
 def to_local(value: datetime, zone: str = DEFAULT_ZONE) -> datetime:

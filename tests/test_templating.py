@@ -90,3 +90,20 @@ def test_the_portal_environment_compiles_every_template_with_constants_inlined(t
         env.get_template(name)  # compiles
     base = env.compile(env.loader.get_source(env, "base.html")[0], raw=True)
     assert "Langsung ke konten" in base and "l_0__" not in base  # no `_` left to call in the layout
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "clock_time"),
+    [("Asia/Jakarta", "1 Januari 2027", "23.30 WIB"), ("Asia/Jayapura", "2 Januari 2027", "01.30 WIT")],
+)
+def test_dates_of_stored_times_are_the_day_in_the_configured_time_zone(zone: str, day: str, clock_time: str) -> None:
+    """A time stored in UTC is shown on the calendar day of PORTAL_TIMEZONE, by every date filter."""
+    from datetime import datetime, timezone
+
+    from portal.web.templating import build_environment
+
+    env = build_environment(zone)
+    at = datetime(2027, 1, 1, 16, 30, tzinfo=timezone.utc)
+    assert env.from_string("{{ at|date }}").render(at=at) == day
+    assert env.from_string("{{ at|short_date }}").render(at=at) == day.replace("Januari", "Jan")
+    assert env.from_string("{{ at|time }}").render(at=at) == clock_time

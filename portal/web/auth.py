@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromQuery
 
 from portal.i18n import _
 from portal.services import accounts
@@ -32,7 +32,7 @@ class LoginController(Controller):
     opt = {"public": True, "csrf": "login"}
 
     @get(sync_to_thread=False)
-    def show(self, request: Request, next: str | None = None, keluar: int | None = None) -> Any:  # noqa: A002
+    def show(self, request: Request, next: FromQuery[str | None] = None, keluar: FromQuery[int | None] = None) -> Any:  # noqa: A002
         if request.scope.get("user") is not None:
             return redirect(request, safe_next(next))
         notice = _("Anda telah keluar.") if keluar else None

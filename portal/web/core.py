@@ -104,21 +104,10 @@ async def provide_db(state: State) -> AsyncGenerator[Session, None]:
 
 
 async def run_read(state: State, body: Callable[[Connection], T]) -> T:
-    """Runs the read-only body of a hot page with a plain Core connection, without an ORM session.
-
-    SQLite: right on the event loop, through the loop's own connection (`open_loop_connection`; the pool
-    is never touched from the loop, where waiting for a free connection would stall every request): in
-    WAL mode a read never waits for a writer, so this costs less than the thread hop, the pooled ORM
-    session and its cleanup that a sync handler pays (about a tenth of the CPU of a 30-question survey
-    page). Elsewhere: in a worker thread with a pooled connection, returned to the pool in that same
-    thread. Either way no transaction is left open (it would hold back WAL checkpoints). `body` must
-    only read."""
-    conn = state.get("loop_conn")
-    if conn is not None:
-        try:
-            return body(conn)
-        finally:
-            conn.rollback()
+    """Runs the read-only body of a hot page with a plain Core connection, without an ORM session:
+    in a worker thread with a pooled connection, returned to the pool in that same thread with its
+    transaction ended (an open read would hold back SQLite's WAL checkpoints). `body` must only read.
+    The same execution model as every other handler, on both databases."""
 
     def in_thread() -> T:
         with state.engine.connect() as pooled:
@@ -158,20 +147,6 @@ def provide_user(request: Request) -> CurrentUser:
 
 CSRF_REFUSED = "Formulir ini sudah kedaluwarsa atau tidak sah. Muat ulang halaman, lalu coba lagi."
 CSRF_FIELD = "_csrf_token"
-
-
-def open_loop_connection(app: Any) -> None:
-    """SQLite: a connection of the event loop's own, for the reads of `run_read` (the session lookup of
-    every request, the survey page)."""
-    if app.state.db_is_sqlite:
-        app.state.loop_conn = app.state.engine.connect()
-
-
-def close_loop_connection(app: Any) -> None:
-    conn = app.state.get("loop_conn")
-    if conn is not None:
-        app.state.loop_conn = None
-        conn.close()
 
 
 SURVEY_PREFIX = "/survei"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get
+from litestar.params import FromQuery
 
 from portal.services import master
 from portal.web.core import DB, hr_required, is_htmx, positive_int, query_id, render
@@ -24,7 +25,7 @@ class EmployeeListController(Controller):
     guards = [hr_required]
 
     @get(sync_to_thread=True)
-    def index(self, request: Request, db: DB, q: str = "", unit: str = "", page: str = "1") -> Any:
+    def index(self, request: Request, db: DB, q: FromQuery[str] = "", unit: FromQuery[str] = "", page: FromQuery[str] = "1") -> Any:
         q = q.strip()[:100]
         unit_id = query_id(unit)
         page_no = positive_int(page)
@@ -58,7 +59,7 @@ class TrainingListController(Controller):
     guards = [hr_required]
 
     @get(sync_to_thread=True)
-    def index(self, request: Request, db: DB, page: str = "1") -> Any:
+    def index(self, request: Request, db: DB, page: FromQuery[str] = "1") -> Any:
         page_no = positive_int(page)
         return render(request, "master/trainings.html", {"result": master.list_trainings(db, page_no)}, db=db)
 

@@ -86,13 +86,13 @@ def build_environment(timezone: str = i18n.DEFAULT_ZONE, locale: str = i18n.DEFA
     translations = i18n.translations(locale)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.extend(constant_gettext=translations.gettext)
-    env.filters["date"] = _memoised(lambda v, fmt="d MMMM y": i18n.format_date(v, locale, fmt))
-    env.filters["short_date"] = _memoised(lambda v: i18n.format_short_date(v, locale))
+    env.filters["date"] = _memoised(lambda v, fmt="d MMMM y": i18n.format_date(v, locale, fmt, timezone))
+    env.filters["short_date"] = _memoised(lambda v: i18n.format_short_date(v, locale, timezone))
     env.filters["datetime"] = lambda v: i18n.format_datetime(v, locale, timezone)
     env.filters["time"] = lambda v: i18n.format_time(v, locale, timezone)
-    env.filters["num"] = lambda v, digits=0: i18n.format_number(v, digits, locale)
-    # the same, memoised: a dashboard shows about a thousand numbers, most of them repeated (counts,
+    # memoised: a dashboard shows about a thousand numbers, most of them repeated (counts,
     # percentages), and Babel takes ~30 us for each
-    env.filters["numc"] = _memoised(env.filters["num"])
+    env.filters["num"] = _memoised(lambda v, digits=0: i18n.format_number(v, digits, locale))
+    env.filters["numc"] = env.filters["num"]  # old name, until the report templates say `num`
     env.globals["static_url"] = static_url
     return env

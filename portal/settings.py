@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,7 +116,3 @@ class Settings:
             trusted_proxies=proxies,
             access_log=_bool(env.get("PORTAL_ACCESS_LOG"), True),
         )
-
-
-def random_secret() -> str:
-    return secrets.token_urlsafe(48)

@@ -178,6 +178,9 @@ class LiveServer:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+                self.proc.wait(timeout=10)
+        self.log.close()
+        Path(self.log.name).unlink(missing_ok=True)
 
 
 class QueryCounter:

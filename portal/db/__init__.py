@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import ARRAY, Integer, any_, bindparam, event, text
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.pool import NullPool
-from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, create_engine
 
 from portal.db.dialect import in_ids  # noqa: F401  (re-exported for the report services)

@@ -218,20 +218,6 @@ def keep_session(conn: Connection, token: str, upkeep: str, now: datetime | None
     conn.commit()
 
 
-def load_user_conn(conn: Connection, settings: Settings, token: str, now: datetime | None = None) -> CurrentUser | None:
-    """`read_session` and its upkeep in one go."""
-    user, upkeep = read_session(conn, settings, token, now)
-    if upkeep:
-        keep_session(conn, token, upkeep, now)
-    return user
-
-
-def load_user(session: Session, settings: Settings, token: str, now: datetime | None = None) -> CurrentUser | None:
-    user = load_user_conn(session.connection(), settings, token, now)
-    session.commit()
-    return user
-
-
 def set_flash(session: Session, session_key: str, message: str, kind: str = "success") -> None:
     session.execute(update(UserSession).where(UserSession.id == session_key).values(flash=f"{kind}|{message}"))
 
@@ -244,16 +230,3 @@ def pop_flash(session: Session, session_key: str) -> tuple[str, str] | None:
     session.commit()
     kind, _, message = raw.partition("|")
     return kind, message
-
-
-def purge_expired_sessions(session: Session, settings: Settings) -> int:
-    now = utcnow()
-    result = session.execute(
-        delete(UserSession).where(
-            (UserSession.last_seen_at < now - timedelta(minutes=settings.session_idle_minutes))
-            | (UserSession.created_at < now - timedelta(hours=settings.session_absolute_hours))
-        )
-    )
-    session.execute(delete(LoginFailure).where(LoginFailure.at < now - timedelta(days=1)))
-    session.commit()
-    return result.rowcount or 0

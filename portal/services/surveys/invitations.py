@@ -48,6 +48,16 @@ class InvitationView:
         return "open"
 
 
+def _took_part_in_training() -> Any:
+    """Join condition: the invited person's enrolment in the training, only when they took part (an
+    invitation of someone later marked absent is not theirs to fill)."""
+    return and_(
+        Enrollment.training_id == SurveyInvitation.training_id,
+        Enrollment.employee_id == SurveyInvitation.employee_id,
+        took_part(Enrollment.status),
+    )
+
+
 def _invitation_select():
     return (
         select(
@@ -68,14 +78,7 @@ def _invitation_select():
         )
         .join(Training, Training.id == SurveyInvitation.training_id)
         .join(Questionnaire, Questionnaire.id == SurveyInvitation.questionnaire_id)
-        .join(
-            Enrollment,
-            and_(
-                Enrollment.training_id == SurveyInvitation.training_id,
-                Enrollment.employee_id == SurveyInvitation.employee_id,
-                took_part(Enrollment.status),
-            ),
-        )
+        .join(Enrollment, _took_part_in_training())
         .outerjoin(SurveyDraft, SurveyDraft.invitation_id == SurveyInvitation.id)
     )
 
@@ -151,14 +154,7 @@ def employee_surveys(session: Session, employee_id: int, today: date) -> dict[st
         )
         .join(Training, Training.id == SurveyInvitation.training_id)
         .join(Questionnaire, Questionnaire.id == SurveyInvitation.questionnaire_id)
-        .join(
-            Enrollment,
-            and_(
-                Enrollment.training_id == SurveyInvitation.training_id,
-                Enrollment.employee_id == SurveyInvitation.employee_id,
-                took_part(Enrollment.status),
-            ),
-        )
+        .join(Enrollment, _took_part_in_training())
         .where(SurveyInvitation.employee_id == employee_id)
         .order_by(SurveyInvitation.closes_on.desc(), SurveyInvitation.id.desc())
         .limit(200)

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Column,
     ForeignKey,
     Index,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -78,6 +79,8 @@ class Position(SQLModel, table=True):
     name: str = Field(max_length=200)
     position_class: str = Field(max_length=40)
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    # the key of imports (SIASN or HR's own list); unique when given
+    code: str | None = Field(default=None, sa_column=Column(String(40), unique=True, nullable=True))
 
 
 class Employee(SQLModel, table=True):
@@ -86,6 +89,8 @@ class Employee(SQLModel, table=True):
     nip: str = Field(sa_column=Column(String(18), unique=True, nullable=False))
     name: str = Field(max_length=200)
     email: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=20)
+    golongan: str | None = Field(default=None, max_length=10)  # PNS III/a .. IV/e, PPPK I .. XVII
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     position_id: int | None = Field(default=None, foreign_key="position.id", index=True)
     supervisor_id: int | None = Field(default=None, foreign_key="employee.id", index=True)
@@ -249,6 +254,7 @@ class Training(SQLModel, table=True):
     starts_on: date = Field(index=True)
     ends_on: date
     jp: int = Field(default=0)
+    cost: int | None = Field(default=None)  # per participant, in rupiah
     reaction_questionnaire_id: int | None = Field(default=None, foreign_key="questionnaire.id")
     survey_opens_on: date | None = None
     survey_closes_on: date | None = None
@@ -488,3 +494,44 @@ class LoginFailure(SQLModel, table=True):
     nip: str = Field(max_length=40, index=True)
     ip: str = Field(default="", max_length=64, index=True)
     at: datetime = Field(default_factory=utcnow, index=True)
+
+
+# --------------------------------------------------------------------------- imports
+
+
+class ImportBatch(SQLModel, table=True):
+    """One uploaded file of an import kind (portal.services.imports): previewed, then applied (or
+    discarded), possibly undone. The file itself is kept only until it is applied or discarded."""
+
+    __table_args__ = (CheckConstraint(_in("status", ("preview", "applied", "discarded", "undone")), name="status"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20, index=True)
+    file_name: str = Field(max_length=200)
+    file_format: str = Field(max_length=10)
+    sheet_name: str | None = Field(default=None, max_length=100)
+    status: str = Field(default="preview", max_length=12)
+    created_by: int | None = Field(default=None, foreign_key="employee.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    applied_at: datetime | None = None
+    undone_at: datetime | None = None
+    n_create: int = Field(default=0)
+    n_update: int = Field(default=0)
+    n_unchanged: int = Field(default=0)
+    n_reject: int = Field(default=0)
+    only_valid: bool = Field(default=False)
+    content: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    rejects: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))  # JSON
+    ignored: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))  # JSON
+
+
+class ImportChange(SQLModel, table=True):
+    """What applying a batch did to one row (created, or updated from `before` to `after`, JSON), so
+    that it can be undone."""
+
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    batch_id: int = Field(foreign_key="importbatch.id", primary_key=True)
+    seq: int = Field(primary_key=True)
+    row_id: int
+    action: str = Field(max_length=8)
+    before: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    after: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

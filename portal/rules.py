@@ -65,3 +65,62 @@ def l3_schedule(ends_on: date, due_days: int | None, window_days: int = L3_WINDO
     window_ends_on = due_on + timedelta(days=max(window_days, 1) - 1)
     closes_on = max(ends_on + timedelta(days=L3_LATE_LIMIT_DAYS), window_ends_on)
     return L3Schedule(due_on, window_ends_on, closes_on)
+
+
+# Forms of competency development (PermenPANRB 38/2017, Peraturan LAN 10/2018): classroom (klasikal) and
+# non-classroom (non_klasikal), with the label HR sees. The stored value is the key.
+TRAINING_KINDS: dict[str, tuple[str, str]] = {
+    "pelatihan": ("Pelatihan", "klasikal"),
+    "seminar": ("Seminar / konferensi", "klasikal"),
+    "workshop": ("Workshop / lokakarya", "klasikal"),
+    "kursus": ("Kursus", "klasikal"),
+    "penataran": ("Penataran", "klasikal"),
+    "bimtek": ("Bimbingan teknis", "klasikal"),
+    "sosialisasi": ("Sosialisasi", "klasikal"),
+    "coaching": ("Coaching", "non_klasikal"),
+    "mentoring": ("Mentoring", "non_klasikal"),
+    "e_learning": ("E-learning", "non_klasikal"),
+    "jarak_jauh": ("Pelatihan jarak jauh", "non_klasikal"),
+    "magang": ("Magang / praktik kerja", "non_klasikal"),
+    "benchmarking": ("Patok banding (benchmarking)", "non_klasikal"),
+    "pertukaran": ("Pertukaran pegawai", "non_klasikal"),
+    "datasering": ("Detasering (secondment)", "non_klasikal"),
+    "belajar_mandiri": ("Belajar mandiri", "non_klasikal"),
+    "komunitas_belajar": ("Komunitas belajar", "non_klasikal"),
+}
+TRAINING_MODES: dict[str, str] = {"klasikal": "Klasikal", "non_klasikal": "Non-klasikal"}
+
+
+# Position classes (jabatan) from the highest structural class down, then functional classes by level,
+# with the label HR sees; the stored value is the key (models.POSITION_CLASSES guards it).
+POSITION_CLASS_LABELS: dict[str, str] = {
+    "jpt_madya": "JPT Madya",
+    "jpt_pratama": "JPT Pratama",
+    "administrator": "Administrator",
+    "pengawas": "Pengawas",
+    "pelaksana": "Pelaksana",
+    "fungsional_ahli_utama": "Fungsional Ahli Utama",
+    "fungsional_ahli_madya": "Fungsional Ahli Madya",
+    "fungsional_ahli_muda": "Fungsional Ahli Muda",
+    "fungsional_ahli_pertama": "Fungsional Ahli Pertama",
+    "fungsional_penyelia": "Fungsional Penyelia",
+    "fungsional_mahir": "Fungsional Mahir",
+    "fungsional_terampil": "Fungsional Terampil",
+}
+
+# The required level of every managerial (and the socio-cultural) competency by position class, when a
+# position's standard does not say otherwise (PermenPANRB 38/2017).
+MANAGERIAL_DEFAULT_LEVEL: dict[str, int] = {
+    "jpt_madya": 5,
+    "jpt_pratama": 4,
+    "administrator": 3,
+    "pengawas": 2,
+    "pelaksana": 1,
+    "fungsional_ahli_utama": 4,
+    "fungsional_ahli_madya": 3,
+    "fungsional_ahli_muda": 2,
+    "fungsional_ahli_pertama": 1,
+    "fungsional_penyelia": 2,
+    "fungsional_mahir": 1,
+    "fungsional_terampil": 1,
+}

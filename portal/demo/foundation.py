@@ -48,7 +48,7 @@ def seed_foundation(session: Session, today: date) -> str:
     positions: dict[str, Position] = {}
     common = [c for c in content.COMPETENCIES if c["group"] in ("manajerial", "sosial_kultural")]
     for p in content.POSITIONS:
-        pos = Position(name=p["name"], position_class=p["position_class"], unit_id=units[p["unit_code"]].id)
+        pos = Position(code="JAB-" + p["key"].upper(), name=p["name"], position_class=p["position_class"], unit_id=units[p["unit_code"]].id)
         session.add(pos)
         session.flush()
         positions[p["key"]] = pos

@@ -3,6 +3,8 @@ default managerial levels, and positions with their technical standards."""
 
 from __future__ import annotations
 
+from portal.rules import MANAGERIAL_DEFAULT_LEVEL, POSITION_CLASS_LABELS
+
 # --------------------------------------------------------------------------- organisation units
 
 UNITS = [
@@ -25,37 +27,8 @@ _HEALTH_UNITS = ["DINKES", "PKM-BATU10", "PKM-SEIJANG"]
 
 # --------------------------------------------------------------------------- position classes
 
-# Ordered from the highest structural class down, then functional classes by level.
-POSITION_CLASSES = [
-    ("jpt_madya", "JPT Madya"),
-    ("jpt_pratama", "JPT Pratama"),
-    ("administrator", "Administrator"),
-    ("pengawas", "Pengawas"),
-    ("pelaksana", "Pelaksana"),
-    ("fungsional_ahli_utama", "Fungsional Ahli Utama"),
-    ("fungsional_ahli_madya", "Fungsional Ahli Madya"),
-    ("fungsional_ahli_muda", "Fungsional Ahli Muda"),
-    ("fungsional_ahli_pertama", "Fungsional Ahli Pertama"),
-    ("fungsional_penyelia", "Fungsional Penyelia"),
-    ("fungsional_mahir", "Fungsional Mahir"),
-    ("fungsional_terampil", "Fungsional Terampil"),
-]
-
-# Default required level for every managerial (and the socio-cultural) competency, by class.
-MANAGERIAL_DEFAULT_LEVEL = {
-    "jpt_madya": 5,
-    "jpt_pratama": 4,
-    "administrator": 3,
-    "pengawas": 2,
-    "pelaksana": 1,
-    "fungsional_ahli_utama": 4,
-    "fungsional_ahli_madya": 3,
-    "fungsional_ahli_muda": 2,
-    "fungsional_ahli_pertama": 1,
-    "fungsional_penyelia": 2,
-    "fungsional_mahir": 1,
-    "fungsional_terampil": 1,
-}
+# The classes, their labels and default managerial levels are rules: portal.rules.
+POSITION_CLASSES = list(POSITION_CLASS_LABELS.items())
 
 
 # --------------------------------------------------------------------------- positions

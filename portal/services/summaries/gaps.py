@@ -40,7 +40,7 @@ class Assessed:
     subject_id: int
 
 
-def final_gap_rows(cycle_id: int | None = None, subject_id: int | None = None):
+def final_gap_rows(cycle_id: int | None = None, subject_id: int | None = None, subject_ids: list[int] | None = None):
     """SELECT of the summary rows, straight from the assessments (also the tests' recount)."""
     a = Assessment
     conds = [a.status == "submitted"]
@@ -48,6 +48,8 @@ def final_gap_rows(cycle_id: int | None = None, subject_id: int | None = None):
         conds.append(a.cycle_id == cycle_id)
     if subject_id is not None:
         conds.append(a.subject_id == subject_id)
+    if subject_ids is not None:
+        conds.append(a.subject_id.in_(subject_ids))
     sup_id = func.max(case((a.rater_role == "supervisor", a.id), else_=None))
     self_id = func.max(case((a.rater_role == "self", a.id), else_=None))
     final = (
@@ -87,6 +89,17 @@ def apply(conn: Connection, change: Assessed) -> None:
     t = AssessmentGap.__table__
     conn.execute(delete(t).where(t.c.cycle_id == cycle_id, t.c.subject_id == subject_id))
     conn.execute(insert(t).from_select(COLUMNS, final_gap_rows(cycle_id, subject_id)))
+
+
+def apply_people(conn: Connection, subject_ids: list[int]) -> None:
+    """Recompute every cycle's rows of these people (their position, unit or position standard changed,
+    e.g. by an import), with the same statement as `rebuild`."""
+    t = AssessmentGap.__table__
+    people = sorted(set(subject_ids))
+    for start in range(0, len(people), 500):
+        chunk = people[start : start + 500]
+        conn.execute(delete(t).where(t.c.subject_id.in_(chunk)))
+        conn.execute(insert(t).from_select(COLUMNS, final_gap_rows(subject_ids=chunk)))
 
 
 def rebuild(session: Session, cycle_id: int | None = None) -> int:

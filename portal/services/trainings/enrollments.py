@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlmodel import Session
 
 from portal.models import Enrollment, Training
@@ -56,6 +56,32 @@ def update_enrollment(
     return bool(changed)
 
 
+def update_many(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Change many enrolments at once (dicts of id, status, jp_credited), e.g. an attendance import."""
+    if not rows:
+        return
+    stmt = update(Enrollment).where(Enrollment.id == bindparam("_id")).values(status=bindparam("v_status"), jp_credited=bindparam("v_jp"))
+    session.connection().execute(stmt, [{"_id": r["id"], "v_status": r["status"], "v_jp": r["jp_credited"]} for r in rows])
+    _jp(session, _people_of(session, [r["id"] for r in rows]))
+
+
+def remove_many(session: Session, enrollment_ids: list[int]) -> None:
+    """Delete enrolments by id (an import taken back)."""
+    if not enrollment_ids:
+        return
+    people = _people_of(session, enrollment_ids)
+    for start in range(0, len(enrollment_ids), 500):
+        session.execute(delete(Enrollment).where(Enrollment.id.in_(enrollment_ids[start : start + 500])))
+    _jp(session, people)
+
+
+def _people_of(session: Session, enrollment_ids: list[int]) -> list[int]:
+    people: set[int] = set()
+    for start in range(0, len(enrollment_ids), 500):
+        people.update(session.execute(select(Enrollment.employee_id).where(Enrollment.id.in_(enrollment_ids[start : start + 500]))).scalars())
+    return sorted(people)
+
+
 def remove_enrollment(session: Session, training_id: int, employee_id: int) -> bool:
     removed = session.execute(
         delete(Enrollment).where(Enrollment.training_id == training_id, Enrollment.employee_id == employee_id)
@@ -71,4 +97,4 @@ def move_training(session: Session, training_id: int, starts_on: date, ends_on: 
     _jp(session, summaries.jp.participants(session.connection(), training_id))
 
 
-__all__ = ["STATUSES", "enrol", "enrol_many", "move_training", "remove_enrollment", "update_enrollment"]
+__all__ = ["STATUSES", "enrol", "enrol_many", "move_training", "remove_enrollment", "remove_many", "update_enrollment", "update_many"]

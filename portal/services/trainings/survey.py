@@ -257,15 +257,15 @@ def attach(
             return AttachResult(ok=False, errors={"questionnaire_id": message})
     removed = 0
     if old_qid and old_qid != qn.id:
-        removed += _delete_unsubmitted(session, training_id, SurveyInvitation.questionnaire_id == old_qid)
+        removed += delete_unsubmitted(session, training_id, SurveyInvitation.questionnaire_id == old_qid)
     # participants no longer marked as attended lose their unsubmitted invitation
     attended = select(Enrollment.employee_id).where(Enrollment.training_id == training_id, took_part(Enrollment.status))
-    removed += _delete_unsubmitted(
+    removed += delete_unsubmitted(
         session,
         training_id,
         and_(SurveyInvitation.questionnaire_id == qn.id, SurveyInvitation.employee_id.not_in(attended)),
     )
-    created = _generate_invitations(session, training_id, qn.id, opens_on, closes_on)
+    created = generate_invitations(session, training_id, qn.id, opens_on, closes_on)
     if created or removed:
         summaries.invitations.apply_training(session.connection(), training_id)
     audit(
@@ -361,7 +361,7 @@ def close_now(session: Session, actor_id: int | None, training_id: int, *, today
     return None
 
 
-def _delete_unsubmitted(session: Session, training_id: int, condition: Any) -> int:
+def delete_unsubmitted(session: Session, training_id: int, condition: Any) -> int:
     ids = select(SurveyInvitation.id).where(
         SurveyInvitation.training_id == training_id, SurveyInvitation.status != "submitted", condition
     )
@@ -376,7 +376,7 @@ def _delete_unsubmitted(session: Session, training_id: int, condition: Any) -> i
     return int(result.rowcount or 0)
 
 
-def _generate_invitations(session: Session, training_id: int, questionnaire_id: int, opens_on: date, closes_on: date) -> int:
+def generate_invitations(session: Session, training_id: int, questionnaire_id: int, opens_on: date, closes_on: date) -> int:
     """One INSERT .. SELECT .. ON CONFLICT DO NOTHING over the attended enrollments. Only `attach` calls it,
     after the `SurveyWindow` rules: no invitation is ever added to a frozen survey."""
     ins = dialect.insert(dialect.name_of(session))

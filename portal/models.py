@@ -74,13 +74,16 @@ class Unit(SQLModel, table=True):
 
 
 class Position(SQLModel, table=True):
-    __table_args__ = (CheckConstraint(_in("position_class", POSITION_CLASSES), name="position_class"),)
+    __table_args__ = (
+        CheckConstraint(_in("position_class", POSITION_CLASSES), name="position_class"),
+        Index("ix_position_code", "code", unique=True),
+    )
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
     position_class: str = Field(max_length=40)
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
-    # the key of imports (SIASN or HR's own list); unique when given
-    code: str | None = Field(default=None, sa_column=Column(String(40), unique=True, nullable=True))
+    # the key of imports (SIASN or HR's own list); unique when given (ix_position_code)
+    code: str | None = Field(default=None, max_length=40)
 
 
 class Employee(SQLModel, table=True):

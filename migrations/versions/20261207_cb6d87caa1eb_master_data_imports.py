@@ -64,35 +64,23 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('batch_id', 'seq', name=op.f('pk_importchange')),
     sqlite_with_rowid=False
     )
-    with op.batch_alter_table('employee', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('phone', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True))
-        batch_op.add_column(sa.Column('golongan', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True))
-
-    with op.batch_alter_table('position', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('code', sa.String(length=40), nullable=True))
-        batch_op.create_unique_constraint(batch_op.f('uq_position_code'), ['code'])
+    # plain ADD COLUMN (both databases; no table rebuild on SQLite)
+    op.add_column('employee', sa.Column('phone', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True))
+    op.add_column('employee', sa.Column('golongan', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True))
+    op.add_column('position', sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True))
     op.execute("UPDATE position SET code = 'JAB-' || CAST(id AS VARCHAR) WHERE code IS NULL")
-
-    with op.batch_alter_table('training', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('cost', sa.Integer(), nullable=True))
-
+    op.create_index('ix_position_code', 'position', ['code'], unique=True)
+    op.add_column('training', sa.Column('cost', sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
-    """Downgrade schema."""
-    with op.batch_alter_table('training', schema=None) as batch_op:
-        batch_op.drop_column('cost')
-
-    with op.batch_alter_table('position', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('uq_position_code'), type_='unique')
-        batch_op.drop_column('code')
-
-    with op.batch_alter_table('employee', schema=None) as batch_op:
-        batch_op.drop_column('golongan')
-        batch_op.drop_column('phone')
-
+    """Downgrade schema: plain DROP COLUMN (SQLite 3.35+ and PostgreSQL), so that tables other rows point
+    at are not rebuilt."""
+    op.execute("ALTER TABLE training DROP COLUMN cost")
+    op.drop_index('ix_position_code', table_name='position')
+    op.execute("ALTER TABLE position DROP COLUMN code")
+    op.execute("ALTER TABLE employee DROP COLUMN golongan")
+    op.execute("ALTER TABLE employee DROP COLUMN phone")
     op.drop_table('importchange')
-    with op.batch_alter_table('importbatch', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_importbatch_kind'))
-
+    op.drop_index('ix_importbatch_kind', table_name='importbatch')
     op.drop_table('importbatch')

@@ -48,6 +48,7 @@ class Settings:
     ip_max_failures: int = 50
     min_group_size: int = 5
     survey_window_days: int = 14
+    import_max_mb: int = 10  # largest spreadsheet an import accepts
     application_window_days: int = 30
     application_due_days: int = 90
     db_echo: bool = False
@@ -109,6 +110,7 @@ class Settings:
             ip_max_failures=_int(env, "PORTAL_IP_MAX_FAILURES", defaults.ip_max_failures),
             min_group_size=_int(env, "PORTAL_MIN_GROUP_SIZE", defaults.min_group_size),
             survey_window_days=_int(env, "PORTAL_SURVEY_WINDOW_DAYS", defaults.survey_window_days),
+            import_max_mb=_int(env, "PORTAL_IMPORT_MAX_MB", defaults.import_max_mb),
             application_window_days=_int(env, "PORTAL_APPLICATION_WINDOW_DAYS", defaults.application_window_days),
             application_due_days=_int(env, "PORTAL_APPLICATION_DUE_DAYS", defaults.application_due_days),
             db_echo=_bool(env.get("PORTAL_DB_ECHO"), False),

@@ -86,6 +86,8 @@ _QN = "/kuesioner/{qid:int}"
 _L3_SUP = "/penerapan/atasan/{enrollment_id:int}"
 _L3_SELF = "/penerapan/diri/{enrollment_id:int}"
 _REPORT = "/laporan/pelatihan/{training_id:int}"
+_IMPORT = "/data-master/impor"
+_BATCH = _IMPORT + "/{kind:str}/{batch_id:int}"
 
 ROUTES: dict[tuple[str, str], Rule] = {
     # login, logout, Beranda, health (web/auth.py, web/home.py)
@@ -176,6 +178,16 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/data-master/unit"): Rule("hr"),
     ("GET", "/data-master/kompetensi"): Rule("hr"),
     ("GET", "/data-master/pelatihan"): Rule("hr"),
+    # imports (web/master/imports.py, HR); no batch exists in the demo data: a batch id answers 404 to HR
+    ("GET", _IMPORT): Rule("hr"),
+    ("GET", _IMPORT + "/{kind:str}"): Rule("hr", "import_kind"),
+    ("POST", _IMPORT + "/{kind:str}"): Rule("hr", "import_kind"),  # no file: the form again, 422
+    ("GET", _IMPORT + "/{kind:str}/templat/{fmt:str}"): Rule("hr", "import_kind"),
+    ("GET", _BATCH): Rule("hr", "import_batch", ok=(404,)),
+    ("POST", _BATCH + "/terapkan"): Rule("hr", "import_batch", ok=(404,)),
+    ("POST", _BATCH + "/buang"): Rule("hr", "import_batch", ok=(404,)),
+    ("GET", _BATCH + "/batalkan"): Rule("hr", "import_batch", ok=(404,)),
+    ("POST", _BATCH + "/batalkan"): Rule("hr", "import_batch", ok=(404,)),
 }
 
 
@@ -314,6 +326,8 @@ OBJECTS: dict[str, Objects] = {
     "result": Objects(_found(_RESULT_OWN), _found(_RESULT_OTHER)),
     "rating": Objects(_found("SELECT id AS rating_id FROM applicationrating WHERE status = 'submitted' ORDER BY id LIMIT 1")),
     "impact_training": Objects(_found(_TRAINING_OWN), _found(_TRAINING_OTHER)),
+    "import_kind": Objects(_found("SELECT 'pegawai' AS kind")),
+    "import_batch": Objects(_found("SELECT 'pegawai' AS kind, coalesce(max(id), 0) + 1000000 AS batch_id FROM importbatch")),
 }
 
 

@@ -402,6 +402,8 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
     status = exc.status_code
     if status == 405:
         return _error_page(request, 405, _("Metode tidak diizinkan"), _("Permintaan ini tidak didukung."))
+    if status == 413:
+        return _error_page(request, 413, _("Berkas terlalu besar"), _("Berkas yang dikirim terlalu besar. Bagi menjadi beberapa berkas yang lebih kecil."))
     if 400 <= status < 500:
         detail = exc.detail if exc.detail and not exc.detail.startswith(("Validation failed", "Bad Request")) else None
         return _error_page(request, status, _("Permintaan tidak valid"), detail or _("Data yang dikirim tidak valid."))

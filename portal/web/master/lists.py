@@ -1,4 +1,4 @@
-"""Data Master (HR): units, employees, competencies, trainings."""
+"""Data Master lists (HR): the overview, units, employees, competencies, trainings."""
 
 from __future__ import annotations
 
@@ -62,12 +62,3 @@ class TrainingListController(Controller):
     def index(self, request: Request, db: DB, page: FromQuery[str] = "1") -> Any:
         page_no = positive_int(page)
         return render(request, "master/trainings.html", {"result": master.list_trainings(db, page_no)}, db=db)
-
-
-CONTROLLERS = [
-    MasterHomeController,
-    EmployeeListController,
-    UnitListController,
-    CompetencyListController,
-    TrainingListController,
-]

@@ -141,6 +141,7 @@ class LiveServer:
     def __init__(self, database_url: str, env: dict[str, str] | None = None, workers: int = 1) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.database_url = database_url
         self.log = tempfile.NamedTemporaryFile(prefix="portal-live-", suffix=".log", delete=False)
         full_env = dict(os.environ)
         full_env.update(

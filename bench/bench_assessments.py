@@ -286,7 +286,7 @@ def bench_heatmap(workdir: Path) -> None:
     from litestar.testing import TestClient
 
     from portal.app import create_app
-    from portal.services import gaps
+    from portal.services import akpk
 
     settings = rig.test_settings(url)
     app = create_app(settings)
@@ -300,8 +300,8 @@ def bench_heatmap(workdir: Path) -> None:
         with Session(engine) as s:
             counter.reset()
             t0 = time.perf_counter()
-            filters, cycles, cycle = gaps.parse_filters(s, {"siklus": "1"}, today)
-            hm = gaps.heatmap(s, filters, cycles, cycle)
+            filters, cycles, cycle = akpk.parse_filters(s, {"siklus": "1"}, today)
+            hm = akpk.heatmap(s, filters, cycles, cycle)
             timings.append((time.perf_counter() - t0) * 1000)
     service_queries = counter.count
     summary("service: parse filters + heat map (SQL)", timings[3:])

@@ -9,6 +9,7 @@ routes take the report's id and answer 404 unless that person is a current direc
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -19,9 +20,9 @@ from sqlmodel import Session
 
 from portal import clock
 from portal.i18n import _
+from portal.services import akpk
 from portal.services import assessments as svc
 from portal.services import ratings as ratings_svc
-from portal.services import gaps as gaps_svc
 from portal.services.accounts import CurrentUser, audit
 from portal.settings import Settings
 from portal.web.core import DB, Config, User, flash, hr_required, is_htmx, positive_int, query_id, redirect, render, supervisor_required
@@ -57,7 +58,7 @@ VARY = {"vary": "HX-Request, HX-Request-Type"}
 
 @dataclass(frozen=True)
 class Scope:
-    cycle: svc.Cycle
+    cycle: akpk.Cycle
     subject: svc.Subject
     role: str  # "self" | "supervisor"
     rater_id: int
@@ -73,8 +74,8 @@ class Scope:
         return self.role == "self"
 
 
-def _cycle_or_404(db: Session, cycle_id: int) -> svc.Cycle:
-    cycle = svc.get_cycle(db, cycle_id)
+def _cycle_or_404(db: Session, cycle_id: int) -> akpk.Cycle:
+    cycle = akpk.get_cycle(db, cycle_id)
     if cycle is None:
         raise NotFoundException(_("Siklus penilaian tidak ditemukan."))
     return cycle
@@ -113,7 +114,7 @@ def show_form(
     errors: dict[int, str] | None = None,
     form_values: dict[str, str] | None = None,
     status_code: int = 200,
-    cycles: list[svc.Cycle] | None = None,
+    cycles: list[akpk.Cycle] | None = None,
 ) -> Any:
     today = _today(settings)
     form = svc.load_form(db, scope.cycle, scope.subject, scope.role)
@@ -254,8 +255,8 @@ class SelfIndexController(Controller):
     @get(sync_to_thread=True)
     def index(self, request: Request, db: DB, user: User, settings: Config) -> Any:
         today = _today(settings)
-        cycle = svc.default_cycle(db, today)
-        cycles = svc.list_cycles(db)
+        cycle = akpk.default_cycle(db, today)
+        cycles = akpk.list_cycles(db)
         if cycle is None:
             return render(request, "assessments/no_cycle.html", {"is_hr": user.is_hr_or_admin}, db=db)
         subject = svc.get_subject(db, user.id)
@@ -269,7 +270,7 @@ class SelfFormController(Controller):
 
     @get(sync_to_thread=True)
     def show(self, request: Request, db: DB, user: User, settings: Config, cycle_id: FromPath[int]) -> Any:
-        return show_form(request, db, self_scope(db, user, cycle_id), settings, cycles=svc.list_cycles(db))
+        return show_form(request, db, self_scope(db, user, cycle_id), settings, cycles=akpk.list_cycles(db))
 
 
 class SelfItemController(Controller):
@@ -318,11 +319,11 @@ class TeamController(Controller):
     @get(sync_to_thread=True)
     def index(self, request: Request, db: DB, user: User, settings: Config, siklus: FromQuery[str | None] = None) -> Any:
         today = _today(settings)
-        cycles = svc.list_cycles(db)
+        cycles = akpk.list_cycles(db)
         cycle = None
         if (cycle_id := query_id(siklus)) is not None:
-            cycle = next((c for c in cycles if c.id == cycle_id), None) or svc.get_cycle(db, cycle_id)
-        cycle = cycle or svc.default_cycle(db, today)
+            cycle = next((c for c in cycles if c.id == cycle_id), None) or akpk.get_cycle(db, cycle_id)
+        cycle = cycle or akpk.default_cycle(db, today)
         rows = svc.team(db, user.id, cycle.id if cycle else None)
         due = ratings_svc.due_ratings(db, user.id, today, settings.application_window_days)
         ctx = {"cycle": cycle, "cycles": cycles, "rows": rows, "today": today, "due_ratings": due}
@@ -388,7 +389,7 @@ def _cycle_form_defaults(today) -> dict[str, str]:  # noqa: ANN001
 
 
 def _cycles_page(request: Request, db: Session, settings: Settings, values: dict[str, str], errors: dict[str, str], status: int = 200) -> Any:
-    rows, employees = svc.cycles_overview(db)
+    rows, employees = akpk.cycles_overview(db)
     ctx = {"rows": rows, "employees": employees, "values": values, "errors": errors, "today": _today(settings)}
     return render(request, "assessments/cycles.html", ctx, db=db, status_code=status)
 
@@ -412,12 +413,12 @@ class CyclesController(Controller):
 
     @post(sync_to_thread=True)
     def create(self, request: Request, db: DB, user: User, settings: Config, data: FormBody) -> Any:
-        values, errors = svc.validate_cycle(db, data)
+        values, errors = akpk.validate_cycle(db, data)
         typed = {k: (data.get(k) or "").strip() for k in ("name", "year", "opens_on", "closes_on")}
         if not errors:
             try:
-                cycle = svc.create_cycle(db, values)
-            except svc.AssessmentError as exc:
+                cycle = akpk.create_cycle(db, values)
+            except akpk.InvalidCycle as exc:
                 errors[exc.field or "name"] = exc.message
             else:
                 audit(db, user.id, "akpk_cycle_create", f"cycle:{cycle.id}", cycle.name)
@@ -440,14 +441,14 @@ class CycleController(Controller):
     @post(sync_to_thread=True)
     def update(self, request: Request, db: DB, user: User, settings: Config, cycle_id: FromPath[int], data: FormBody) -> Any:
         cycle = _cycle_or_404(db, cycle_id)
-        values, errors = svc.validate_cycle(db, data, cycle.id)
+        values, errors = akpk.validate_cycle(db, data, cycle.id)
         if not errors:
             try:
-                svc.update_cycle(db, cycle, values)
-            except svc.AssessmentError as exc:
+                akpk.update_cycle(db, cycle, values)
+            except akpk.InvalidCycle as exc:
                 errors[exc.field or "name"] = exc.message
             else:
-                audit(db, user.id, "akpk_cycle_update", f"cycle:{cycle.id}", values["name"])
+                audit(db, user.id, "akpk_cycle_update", f"cycle:{cycle.id}", values.name)
                 db.commit()
                 flash(db, user, _("Perubahan siklus disimpan."), "success")
                 return redirect(request, "/akpk/siklus")
@@ -465,8 +466,8 @@ class CycleStatusController(Controller):
         cycle = _cycle_or_404(db, cycle_id)
         status = data.get("status", "")
         try:
-            svc.set_cycle_status(db, cycle, status)
-        except svc.AssessmentError as exc:
+            akpk.set_cycle_status(db, cycle, status)
+        except akpk.InvalidCycle as exc:
             db.rollback()
             flash(db, user, exc.message, "error")
             return redirect(request, "/akpk/siklus")
@@ -489,10 +490,17 @@ def _gap_filters(request: Request) -> dict[str, str | None]:
     return raw
 
 
+def gap_query(filters: akpk.Filters, **overrides: object) -> str:
+    """The query string of the heat map's filters (for its links and the shareable URL)."""
+    values = {"siklus": filters.cycle_id, "unit": filters.unit_id, "kelas": filters.position_class, "kelompok": filters.group}
+    values.update(overrides)
+    return "&".join(f"{k}={v}" for k, v in values.items() if v not in (None, ""))
+
+
 def _heatmap_ctx(db: Session, raw: dict[str, str | None], settings: Settings) -> dict[str, Any]:
-    filters, cycles, cycle = gaps_svc.parse_filters(db, raw, _today(settings))
-    hm = gaps_svc.heatmap(db, filters, cycles, cycle)
-    return {"hm": hm, "filters": filters, "class_labels": POSITION_CLASS_LABELS, "cell": None}
+    filters, cycles, cycle = akpk.parse_filters(db, raw, _today(settings))
+    hm = akpk.heatmap(db, filters, cycles, cycle)
+    return {"hm": hm, "filters": filters, "gap_query": partial(gap_query, filters), "class_labels": POSITION_CLASS_LABELS, "cell": None}
 
 
 class GapsController(Controller):
@@ -514,7 +522,7 @@ class GapCellController(Controller):
     @get(sync_to_thread=True)
     def show(self, request: Request, db: DB, settings: Config) -> Any:
         raw = _gap_filters(request)
-        filters, cycles, cycle = gaps_svc.parse_filters(db, raw, _today(settings))
+        filters, cycles, cycle = akpk.parse_filters(db, raw, _today(settings))
         try:
             unit_id = int(raw.get("baris") or "")
             competency_id = int(raw.get("kompetensi") or "")
@@ -523,14 +531,14 @@ class GapCellController(Controller):
             raise NotFoundException() from exc
         if cycle is None:
             raise NotFoundException(_("Siklus penilaian tidak ditemukan."))
-        cell = gaps_svc.cell_people(db, cycle, unit_id, competency_id, filters.position_class, page)
+        cell = akpk.cell_people(db, cycle, unit_id, competency_id, filters.position_class, page)
         if cell is None:
             raise NotFoundException()
         if partial_request(request):
-            ctx = {"cell": cell, "filters": filters, "hm": None, "class_labels": POSITION_CLASS_LABELS}
+            ctx = {"cell": cell, "filters": filters, "gap_query": partial(gap_query, filters), "hm": None, "class_labels": POSITION_CLASS_LABELS}
             return render(request, "assessments/_cell.html", ctx, headers=VARY)
-        hm = gaps_svc.heatmap(db, filters, cycles, cycle)
-        ctx = {"hm": hm, "filters": filters, "class_labels": POSITION_CLASS_LABELS, "cell": cell}
+        hm = akpk.heatmap(db, filters, cycles, cycle)
+        ctx = {"hm": hm, "filters": filters, "gap_query": partial(gap_query, filters), "class_labels": POSITION_CLASS_LABELS, "cell": cell}
         return render(request, "assessments/gaps.html", ctx, db=db, headers=VARY)
 
 

@@ -2,10 +2,11 @@
 assessment of a direct report (/tim), their results and suggested trainings.
 
 Modules:
-- `_types`: the shapes (Subject, Form and its Group, Item, Level, Progress, State; SaveResult;
+- `_types`: the shapes (Subject, Scope, Form and its Group, Item, Level, Progress, State; SaveResult;
   Result, ResultRow, Suggestion; TeamRow) and the errors (AssessmentError and its kinds, each with
   the HTTP status the web layer answers with).
-- `access`: who may assess whom (`get_subject`, `get_direct_report`).
+- `access`: who may assess whom; every handler reaches an assessment through `own_scope` or
+  `report_scope` (NotFound for anyone else's).
 - `forms`: reading a form (the position standard, the stored answers, the progress).
 - `writes`: autosave, the plain form's save, submit (with the gap summary kept in the same transaction
   through `portal.services.summaries.gaps`).
@@ -32,12 +33,13 @@ from portal.services.assessments._types import (
     Result,
     ResultRow,
     SaveResult,
+    Scope,
     State,
     Subject,
     Suggestion,
     TeamRow,
 )
-from portal.services.assessments.access import get_direct_report, get_subject
+from portal.services.assessments.access import get_direct_report, get_subject, own_scope, report_scope, self_scope
 from portal.services.assessments.forms import assessment_state, load_form, progress, standard
 from portal.services.assessments.results import SUGGESTION_LIMIT, rank_trainings, result, suggest_trainings
 from portal.services.assessments.team import team
@@ -61,6 +63,7 @@ __all__ = [
     "Result",
     "ResultRow",
     "SaveResult",
+    "Scope",
     "State",
     "Subject",
     "Suggestion",
@@ -71,10 +74,13 @@ __all__ = [
     "get_subject",
     "load_form",
     "locked_message",
+    "own_scope",
     "progress",
     "rank_trainings",
+    "report_scope",
     "result",
     "save_many",
+    "self_scope",
     "standard",
     "submit",
     "suggest_trainings",

@@ -66,6 +66,21 @@ class Subject:
     supervisor_id: int | None
 
 
+@dataclass(frozen=True)
+class Scope:
+    """One assessment as its rater may touch it: the cycle, who is assessed, in which role, by whom.
+    Only `portal.services.assessments.access` makes one (after its ownership check)."""
+
+    cycle: Cycle
+    subject: Subject
+    role: str  # "self" | "supervisor"
+    rater_id: int
+
+    @property
+    def is_self(self) -> bool:
+        return self.role == "self"
+
+
 # --------------------------------------------------------------------------- the form
 
 

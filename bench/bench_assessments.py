@@ -44,6 +44,7 @@ from portal.models import (
     Unit,
 )
 from tests import rig
+from tests.conftest import token_in_page
 from tests.rig import QueryCounter
 
 PASSWORD = "Demo-Portal-2026"
@@ -69,12 +70,13 @@ def summary(label: str, ms: list[float], wall: float | None = None) -> None:
 # --------------------------------------------------------------------------- 1. autosave
 
 
-def login(client: httpx.Client, nip: str) -> str:
-    client.get("/login")
-    token = client.cookies.get("csrftoken")
-    resp = client.post("/login", data={"nip": nip, "password": PASSWORD, "_csrf_token": token})
+def login(client, nip: str) -> str:  # noqa: ANN001
+    """Log in through the form (an httpx.Client or Litestar's TestClient), as a browser does: the login
+    page's CSRF token, then the token of the session (what htmx sends in `x-csrftoken`), returned."""
+    token = token_in_page(client.get("/login").text)
+    resp = client.post("/login", data={"nip": nip, "password": PASSWORD, "_csrf_token": token}, follow_redirects=False)
     assert resp.status_code == 303, (nip, resp.status_code)
-    return token
+    return token_in_page(client.get("/").text)
 
 
 def bench_autosave(workdir: Path) -> None:
@@ -106,10 +108,10 @@ async def _autosave_runs(base_url: str, cycle_id: int, people, standard) -> None
     for _, nip, position_id in people:
         # idle connections dropped before uvicorn closes them (its keep-alive timeout is 5 s), as browsers do
         c = httpx.AsyncClient(base_url=base_url, timeout=30, limits=httpx.Limits(keepalive_expiry=4))
-        await c.get("/login")
-        token = c.cookies.get("csrftoken")
+        token = token_in_page((await c.get("/login")).text)
         r = await c.post("/login", data={"nip": nip, "password": PASSWORD, "_csrf_token": token})
         assert r.status_code == 303, (nip, r.status_code)
+        token = token_in_page((await c.get("/")).text)
         clients.append((c, token, standard[position_id]))
 
     async def one_save(i: int, rng: random.Random) -> float:
@@ -284,7 +286,7 @@ def bench_heatmap(workdir: Path) -> None:
     from litestar.testing import TestClient
 
     from portal.app import create_app
-    from portal.services import gaps
+    from portal.services import akpk
 
     settings = rig.test_settings(url)
     app = create_app(settings)
@@ -298,17 +300,15 @@ def bench_heatmap(workdir: Path) -> None:
         with Session(engine) as s:
             counter.reset()
             t0 = time.perf_counter()
-            filters, cycles, cycle = gaps.parse_filters(s, {"siklus": "1"}, today)
-            hm = gaps.heatmap(s, filters, cycles, cycle)
+            filters, cycles, cycle = akpk.parse_filters(s, {"siklus": "1"}, today)
+            hm = akpk.heatmap(s, filters, cycles, cycle)
             timings.append((time.perf_counter() - t0) * 1000)
     service_queries = counter.count
     summary("service: parse filters + heat map (SQL)", timings[3:])
     print(f"  -> {len(hm.rows)} unit rows x {len(hm.columns)} competency columns; {service_queries} queries")
 
     with TestClient(app, base_url="http://testserver.local") as c:
-        c.get("/login")
-        token = c.cookies.get("csrftoken")
-        assert c.post("/login", data={"nip": info["hr_nip"], "password": PASSWORD, "_csrf_token": token}, follow_redirects=False).status_code == 303
+        login(c, info["hr_nip"])
         for label, path, headers in (
             ("page /akpk/kesenjangan (full, in-process)", "/akpk/kesenjangan?siklus=1", {}),
             ("htmx fragment, class filter", "/akpk/kesenjangan?siklus=1&kelas=pelaksana", {"HX-Request": "true"}),
@@ -361,7 +361,7 @@ def bench_queries(workdir: Path) -> None:
         cycle = s.execute(select(AssessmentCycle.id).where(AssessmentCycle.status == "open")).scalars().first()
         putri = s.execute(select(Employee.id, Employee.position_id).where(Employee.nip == "199706112020122026")).one()
         aditya = s.execute(select(Employee.id).where(Employee.nip == "199308272020121022")).scalar_one()
-        cid = s.execute(select(PositionStandard.competency_id).where(PositionStandard.position_id == putri[1])).scalars().all()[-1]
+        cid = s.execute(select(PositionStandard.competency_id).where(PositionStandard.position_id == putri.position_id)).scalars().all()[-1]
 
     def measure(c, label: str, method: str, path: str, **kw) -> None:
         counter.reset()
@@ -369,23 +369,17 @@ def bench_queries(workdir: Path) -> None:
         print(f"  {label:<48} {counter.count:>3} statements  (HTTP {r.status_code})")
 
     with TestClient(app, base_url="http://testserver.local") as c:
-        c.get("/login")
-        token = c.cookies.get("csrftoken")
-        c.post("/login", data={"nip": "199706112020122026", "password": PASSWORD, "_csrf_token": token})
+        token = login(c, "199706112020122026")
         measure(c, "GET /penilaian (form, 11 competencies)", "GET", "/penilaian")
         measure(c, "POST autosave (one competency)", "POST", f"/penilaian/{cycle}/kompetensi/{cid}",
                 data={f"level-{cid}": "2"}, headers={"x-csrftoken": token, "HX-Request": "true"})
         c.cookies.clear()
-        c.get("/login")
-        token = c.cookies.get("csrftoken")
-        c.post("/login", data={"nip": "197905052006042006", "password": PASSWORD, "_csrf_token": token})
+        login(c, "197905052006042006")
         measure(c, "GET /tim (6 reports)", "GET", "/tim")
-        measure(c, "GET /tim/{c}/{id} (supervisor form)", "GET", f"/tim/{cycle}/{putri[0]}")
+        measure(c, "GET /tim/{c}/{id} (supervisor form)", "GET", f"/tim/{cycle}/{putri.id}")
         measure(c, "GET /tim/{c}/{id}/hasil (result + suggestions)", "GET", f"/tim/{cycle}/{aditya}/hasil")
         c.cookies.clear()
-        c.get("/login")
-        token = c.cookies.get("csrftoken")
-        c.post("/login", data={"nip": "198807142011012003", "password": PASSWORD, "_csrf_token": token})
+        login(c, "198807142011012003")
         measure(c, "GET /akpk/siklus", "GET", "/akpk/siklus")
         measure(c, "GET /akpk/kesenjangan", "GET", f"/akpk/kesenjangan?siklus={cycle}")
         measure(c, "GET /akpk/kesenjangan/sel (htmx)", "GET", f"/akpk/kesenjangan/sel?siklus={cycle}&baris=5&kompetensi=1",

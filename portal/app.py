@@ -28,14 +28,16 @@ from portal.web.templating import build_environment
 
 def route_handlers() -> list:
     """Every controller, by URL prefix (docs/dev/conventions.md has the table prefix -> module -> service)."""
-    from portal.web import assessments, auth, home, master, questionnaires, ratings, reports, surveys, trainings
+    from portal.web import akpk, assessments, auth, home, master, questionnaires, ratings, reports, surveys, team, trainings
 
     return [
         home.HomeController,  # /
         home.HealthController,  # /healthz
         auth.LoginController,  # /login
         auth.LogoutController,  # /logout
-        *assessments.CONTROLLERS,  # /penilaian  /tim  /akpk
+        *assessments.CONTROLLERS,  # /penilaian
+        *team.CONTROLLERS,  # /tim
+        *akpk.CONTROLLERS,  # /akpk
         *surveys.CONTROLLERS,  # /survei
         *questionnaires.CONTROLLERS,  # /kuesioner
         *trainings.CONTROLLERS,  # /pelatihan

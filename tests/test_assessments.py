@@ -702,3 +702,24 @@ def test_team_page_lists_due_l3_ratings(client):
     assert "Penilaian penerapan hasil pelatihan (L3)" in html
     assert 'id="penilaian-penerapan"' in html  # the due list, not the empty state
     assert "Putri Wulandari" in html.split('id="penilaian-penerapan"', 1)[1]
+
+
+# --------------------------------------------------------------------------- code layout
+
+
+def test_each_akpk_prefix_is_served_by_the_module_named_after_it():
+    """Two hops from URL to code: /penilaian -> portal/web/assessments.py, /tim -> portal/web/team.py,
+    /akpk -> portal/web/akpk.py (and those modules serve nothing else). No database needed."""
+    from portal.app import route_handlers
+
+    owners = {"/penilaian": "portal.web.assessments", "/tim": "portal.web.team", "/akpk": "portal.web.akpk"}
+    seen = set()
+    for controller in route_handlers():
+        path = controller.path.rstrip("/") or "/"
+        prefix = next((p for p in owners if path == p or path.startswith(p + "/")), None)
+        if prefix is not None:
+            assert controller.__module__ == owners[prefix], f"{path} is served by {controller.__module__}"
+            seen.add(prefix)
+        else:
+            assert controller.__module__ not in owners.values(), f"{controller.__module__} serves {path}"
+    assert seen == set(owners)

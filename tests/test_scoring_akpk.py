@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from portal import scoring
+from portal.services.akpk import gap_band
 from portal.services.assessments import Progress, rank_trainings
-from portal.services.gaps import gap_band
 
 levels = st.integers(min_value=1, max_value=5)
 

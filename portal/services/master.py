@@ -132,4 +132,4 @@ def list_trainings(session: Session, page: int = 1) -> Page:
 
 
 def unit_options(session: Session) -> list[tuple[int, str]]:
-    return [(r[0], r[1]) for r in session.execute(select(Unit.id, Unit.name).order_by(Unit.name))]
+    return [(unit_id, name) for unit_id, name in session.execute(select(Unit.id, Unit.name).order_by(Unit.name))]

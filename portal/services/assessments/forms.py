@@ -1,0 +1,105 @@
+"""Reading an assessment form: the competencies of the subject's position standard with their level
+descriptions, the stored answers of one rater role, and the progress. 1-4 queries per call (noted).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, bindparam, func, select
+from sqlmodel import Session
+
+from portal import scoring
+from portal.models import Assessment, AssessmentItem, Competency, CompetencyLevel, PositionStandard
+from portal.services.akpk import Cycle, competency_order
+from portal.services.assessments._types import Form, Group, Item, Level, Progress, State, Subject
+
+_I = AssessmentItem.__table__
+_S = PositionStandard.__table__
+
+# the autosave path asks for the progress on every click: built once
+_PROGRESS = (
+    select(func.count(_S.c.id).label("total"), func.count(_I.c.id).label("answered"))
+    .select_from(
+        _S.outerjoin(_I, and_(_I.c.competency_id == _S.c.competency_id, _I.c.assessment_id == bindparam("assessment_id")))
+    )
+    .where(_S.c.position_id == bindparam("position_id"))
+)
+
+
+def standard(session: Session, position_id: int | None) -> list[Item]:
+    """Competencies required by the position with their level descriptions, in form order. 2 queries."""
+    if position_id is None:
+        return []
+    rows = session.execute(
+        select(
+            Competency.id.label("competency_id"),
+            Competency.code,
+            Competency.name,
+            Competency.group_name.label("group"),
+            Competency.description,
+            PositionStandard.required_level,
+        )
+        .join(PositionStandard, PositionStandard.competency_id == Competency.id)
+        .where(PositionStandard.position_id == position_id)
+    ).mappings()
+    items = [Item(**row) for row in rows]
+    items.sort(key=lambda i: competency_order(i.group, i.code))
+    by_id = {i.competency_id: i for i in items}
+    if by_id:
+        level_rows = session.execute(
+            select(CompetencyLevel.competency_id, CompetencyLevel.level, CompetencyLevel.description)
+            .join(PositionStandard, PositionStandard.competency_id == CompetencyLevel.competency_id)
+            .where(PositionStandard.position_id == position_id)
+            .order_by(CompetencyLevel.competency_id, CompetencyLevel.level)
+        ).all()
+        for cid, level, description in level_rows:
+            by_id[cid].levels.append(Level(level, description))
+    for item in items:  # a dictionary without descriptions still offers levels 1-5
+        if not item.levels:
+            item.levels = [Level(n, "") for n in range(scoring.LEVEL_MIN, scoring.LEVEL_MAX + 1)]
+    return items
+
+
+def _group(items: list[Item]) -> list[Group]:
+    groups: list[Group] = []
+    for item in items:
+        if not groups or groups[-1].key != item.group:
+            groups.append(Group(item.group, []))
+        groups[-1].items.append(item)
+    return groups
+
+
+def assessment_state(session: Session, cycle_id: int, subject_id: int, role: str) -> State:
+    """1 query."""
+    row = session.execute(
+        select(Assessment.id, Assessment.status, Assessment.submitted_at, Assessment.updated_at, Assessment.rater_id).where(
+            Assessment.cycle_id == cycle_id, Assessment.subject_id == subject_id, Assessment.rater_role == role
+        )
+    ).mappings().first()
+    return State(**row) if row else State()
+
+
+def load_form(session: Session, cycle: Cycle, subject: Subject, role: str) -> Form:
+    """The form of one rater role for one subject in one cycle. 4 queries."""
+    items = standard(session, subject.position_id)
+    state = assessment_state(session, cycle.id, subject.id, role)
+    answered = 0
+    if state.id is not None:
+        by_id = {i.competency_id: i for i in items}
+        for cid, level, note, updated_at in session.execute(
+            select(AssessmentItem.competency_id, AssessmentItem.level, AssessmentItem.note, AssessmentItem.updated_at).where(
+                AssessmentItem.assessment_id == state.id
+            )
+        ):
+            item = by_id.get(cid)
+            if item is not None:
+                item.level, item.note, item.updated_at = level, note, updated_at
+                answered += 1
+    return Form(cycle, subject, role, state, _group(items), Progress(answered, len(items)))
+
+
+def progress(session: Session, assessment_id: int | None, position_id: int | None) -> Progress:
+    """Answered / required for an assessment. 1 query."""
+    if position_id is None:
+        return Progress(0, 0)
+    row = session.connection().execute(_PROGRESS, {"assessment_id": assessment_id, "position_id": position_id}).one()
+    return Progress(int(row.answered), int(row.total))

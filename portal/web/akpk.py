@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from portal import clock
 from portal.i18n import _
+from portal.rules import POSITION_CLASS_LABELS
 from portal.services import akpk as svc
 from portal.services.accounts import audit
 from portal.settings import Settings
@@ -33,20 +34,6 @@ from portal.web.core import (
     wants_fragment,
 )
 
-POSITION_CLASS_LABELS = {
-    "jpt_madya": "JPT Madya",
-    "jpt_pratama": "JPT Pratama",
-    "administrator": "Administrator",
-    "pengawas": "Pengawas",
-    "pelaksana": "Pelaksana",
-    "fungsional_ahli_utama": "Fungsional Ahli Utama",
-    "fungsional_ahli_madya": "Fungsional Ahli Madya",
-    "fungsional_ahli_muda": "Fungsional Ahli Muda",
-    "fungsional_ahli_pertama": "Fungsional Ahli Pertama",
-    "fungsional_penyelia": "Fungsional Penyelia",
-    "fungsional_mahir": "Fungsional Mahir",
-    "fungsional_terampil": "Fungsional Terampil",
-}
 CYCLE_FIELDS = ("name", "year", "opens_on", "closes_on")
 FormBody = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 

@@ -330,12 +330,12 @@ def serve(db_path: Path, workers: int) -> tuple[subprocess.Popen, int, Path]:
     raise SystemExit(f"server did not start: {log.read_text()[-2000:]}")
 
 
-def csrf_cookie(port: int) -> str:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/login") as resp:
-        for header in resp.headers.get_all("set-cookie") or []:
-            if header.startswith("csrftoken="):
-                return header.split(";", 1)[0].split("=", 1)[1]
-    raise SystemExit("no CSRF cookie")
+def csrf_token(session_token: str) -> str:
+    """The CSRF token of a login session (bound to the session, as the portal's pages give it)."""
+    from portal import security
+    from tests import rig
+
+    return security.session_csrf_token(rig.TEST_SECRET, security.session_key(session_token))
 
 
 def line(name: str, r: dict) -> str:
@@ -362,10 +362,9 @@ def main() -> None:
     SERVER_PID = proc.pid if args.workers == 1 else None
     try:
         print(f"load average before the runs: {os.getloadavg()[0]:.2f} (other work on this machine skews latency)")
-        csrf = csrf_cookie(port)
         people = data["people"]
         qs = data["questions"]
-        cookie = lambda p: f"portal_session={p['token']}; csrftoken={csrf}"
+        cookie = lambda p: f"portal_session={p['token']}"
         hello = build("GET", "/bench-hello")
         pages = [build("GET", f"/survei/{p['invitation']}", cookie(p)) for p in people[:200]]
         loop = asyncio.new_event_loop()
@@ -391,7 +390,7 @@ def main() -> None:
             p = savers[i % len(savers)]
             qid = likert[(n + i) % len(likert)]
             return build("POST", f"/survei/{p['invitation']}/jawaban/{qid}", cookie(p), f"q{qid}={rng.randint(1, 5)}",
-                         {"x-csrftoken": csrf, "HX-Request": "true"})
+                         {"x-csrftoken": csrf_token(p["token"]), "HX-Request": "true"})
 
         r_save = run(closed_loop("127.0.0.1", port, save, c, args.seconds))
         print(line(f"autosave, closed loop, {c} clients", r_save))
@@ -410,7 +409,7 @@ def main() -> None:
             p = next(it, None)
             if p is None:
                 return None
-            return build("POST", f"/survei/{p['invitation']}/kirim", cookie(p), "konfirmasi=ya&anonim=1", {"x-csrftoken": csrf})
+            return build("POST", f"/survei/{p['invitation']}/kirim", cookie(p), "konfirmasi=ya&anonim=1", {"x-csrftoken": csrf_token(p["token"])})
 
         r_sub = run(closed_loop("127.0.0.1", port, sub, min(c, 8), 60))
         print(line(f"submit 30 answers over HTTP ({len(pool)} submits, 8 conns)", r_sub))

@@ -24,8 +24,8 @@ from portal.models import (
     Question,
     Training,
 )
-from portal.services import demo_ratings
-from portal.services import ratings as svc
+from portal.services import application as svc
+from portal.services import demo_ratings, impact
 from tests.conftest import DEMO
 
 _codes = itertools.count()
@@ -152,9 +152,9 @@ def test_stored_score_always_equals_recomputation_from_stored_answers(db, backen
                 result = svc.reopen(db, ctx.rating_id, hr, "Dibuka kembali untuk uji sifat.")
                 assert result.ok == ctx.submitted
             db.expire_all()
-            stored = svc.stored_score(db, eid)
+            stored = impact.stored_score(db, eid)
             assert stored == oracle(db, eid), (kind, role)
-            assert stored == svc.expected_score(db, eid)
+            assert stored == impact.expected_score(db, eid)
             n_scores = db.execute(select(ImpactScore.id).where(ImpactScore.enrollment_id == eid)).all()
             assert len(n_scores) == (0 if stored is None else 1)
             if stored is not None:

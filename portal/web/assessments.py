@@ -20,7 +20,7 @@ from sqlmodel import Session
 from portal import clock
 from portal.i18n import _
 from portal.services import assessments as svc
-from portal.services import ratings as ratings_svc
+from portal.services import application as application_svc
 from portal.services import gaps as gaps_svc
 from portal.services.accounts import CurrentUser, audit
 from portal.settings import Settings
@@ -324,7 +324,7 @@ class TeamController(Controller):
             cycle = next((c for c in cycles if c.id == cycle_id), None) or svc.get_cycle(db, cycle_id)
         cycle = cycle or svc.default_cycle(db, today)
         rows = svc.team(db, user.id, cycle.id if cycle else None)
-        due = ratings_svc.due_ratings(db, user.id, today, settings.application_window_days)
+        due = application_svc.due_ratings(db, user.id, today, settings.application_window_days)
         ctx = {"cycle": cycle, "cycles": cycles, "rows": rows, "today": today, "due_ratings": due}
         return render(request, "assessments/team.html", ctx, db=db)
 

@@ -99,7 +99,8 @@ def seed_page(url: str, participants: int) -> dict:
         TrainingCompetency,
         utcnow,
     )
-    from portal.services import demo_ratings, impact
+    from portal.demo import ratings as demo_ratings
+    from portal.services import impact
     from portal.services import questionnaires as qsvc
     from tests import rig
 
@@ -264,7 +265,8 @@ def seed_recompute(url: str, enrollments: int) -> dict:
         Training,
         utcnow,
     )
-    from portal.services import demo_ratings, impact
+    from portal.demo import ratings as demo_ratings
+    from portal.services import impact
     from portal.services import questionnaires as qsvc
     from tests import rig
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from portal import clock
+from portal.demo import ratings as demo_ratings
 from portal.models import (
     ApplicationAnswer,
     ApplicationRating,
@@ -25,7 +26,7 @@ from portal.models import (
     Training,
 )
 from portal.services import application as svc
-from portal.services import demo_ratings, impact
+from portal.services import impact
 from tests.conftest import DEMO
 
 _codes = itertools.count()

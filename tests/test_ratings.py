@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select, update
 
 from portal import clock, rules, scoring
+from portal.demo import ratings as demo_ratings
 from portal.models import (
     ApplicationAnswer,
     ApplicationRating,
@@ -28,7 +29,7 @@ from portal.models import (
     TrainingCompetency,
 )
 from portal.services import application as svc
-from portal.services import demo_ratings, impact
+from portal.services import impact
 from tests.conftest import DEMO, login, post, text_of
 from tests.rig import QueryCounter
 

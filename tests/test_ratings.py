@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 
 from portal import clock, rules, scoring
 from portal.demo import ratings as demo_ratings
+from portal.i18n import format_date
 from portal.models import (
     ApplicationAnswer,
     ApplicationRating,
@@ -214,6 +215,68 @@ def test_per_training_due_days(db):
     ctx = svc.load_context(db, case["enrollments"][DEMO["employee"]], "supervisor")
     assert ctx.schedule.due_on == today - timedelta(days=3)
     assert ctx.state(today) == "due" and ctx.writable(today)
+
+
+def _list_item(listing: str, enrollment_id: int) -> str:
+    """The supervisor's work list item of one enrollment (its <li>)."""
+    items = re.findall(r'<li class="card rating-item[^"]*">.*?</li>', listing, re.S)
+    found = [i for i in items if f'href="/penerapan/atasan/{enrollment_id}"' in i]
+    assert len(found) == 1, items
+    return found[0]
+
+
+def test_window_boundary_days_in_the_work_list_and_the_form(client, db, settings, frozen):
+    """rules.l3_schedule: the expected window is due_on .. due_on + window_days - 1 (the due day included);
+    the last day of the window is still "due", the next day "overdue", in the supervisor's work list and
+    on the rating form alike."""
+    ends = clock.today() - timedelta(days=5)
+    case = make_training(db, ends, due_days=90)
+    eid = case["enrollments"][DEMO["employee"]]
+    ratna = emp_id(db, DEMO["supervisor"])
+    window = settings.application_window_days
+    due_on = ends + timedelta(days=90)
+    last_day = due_on + timedelta(days=window - 1)  # counted by hand, not through the schedule
+    login(client, DEMO["supervisor"])
+
+    def states(day: date) -> tuple[str, str, str, str]:
+        frozen(day)
+        item = next(i for i in svc.supervisor_groups(db, ratna, day, window).due if i.enrollment_id == eid)
+        ctx = svc.for_supervisor(db, eid, ratna, window)
+        listed = _list_item(client.get("/penerapan").text, eid)
+        form = client.get(f"/penerapan/atasan/{eid}")
+        assert form.status_code == 200 and 'id="jawaban"' in form.text  # open for answers
+        return item.state, ctx.state(day), listed, form.text
+
+    item_state, form_state, listed, form = states(due_on)
+    assert (item_state, form_state) == ("due", "due")
+    item_state, form_state, listed, form = states(last_day)
+    assert (item_state, form_state) == ("due", "due")
+    assert "rating-item-overdue" not in listed and "Jatuh tempo" in listed and format_date(last_day) in listed
+    assert 'badge-danger">Terlambat' not in form and format_date(last_day) in form
+    item_state, form_state, listed, form = states(last_day + timedelta(days=1))
+    assert (item_state, form_state) == ("overdue", "overdue")
+    assert "rating-item-overdue" in listed and "Terlambat" in listed
+    assert 'badge-danger">Terlambat' in form
+
+
+def test_window_boundary_days_in_hr_overdue_per_unit(db):
+    """HR's count per unit (its own SQL) splits due and overdue on the same day as rules.l3_schedule."""
+    ends = clock.today() - timedelta(days=5)
+    last_day = ends + timedelta(days=90 + 30 - 1)  # 90 due days, a 30-day window with the due day in it
+    days = (last_day, last_day + timedelta(days=1))
+
+    def counts() -> list[tuple[int, int]]:
+        out = []
+        for day in days:
+            unit = {u.unit: u for u in impact.overdue_by_unit(db, day, 30)}.get("UPTD Puskesmas Batu 10")
+            out.append((unit.due, unit.overdue) if unit else (0, 0))
+        return out
+
+    before = counts()
+    make_training(db, ends, due_days=90)  # one more unrated participant: Putri, of Puskesmas Batu 10
+    after = counts()
+    added = [(due - due0, overdue - overdue0) for (due, overdue), (due0, overdue0) in zip(after, before, strict=True)]
+    assert added == [(1, 0), (0, 1)]  # due on the window's last day, overdue the day after
 
 
 def test_when_the_supervisor_changes_the_current_one_rates(client, db):

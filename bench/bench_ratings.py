@@ -99,8 +99,9 @@ def seed_page(url: str, participants: int) -> dict:
         TrainingCompetency,
         utcnow,
     )
-    from portal.services import demo_ratings
-    from portal.services import ratings as svc
+    from portal.demo import ratings as demo_ratings
+    from portal.services import impact
+    from portal.services import questionnaires as qsvc
     from tests import rig
 
     rig.build_database(url, demo=True)
@@ -111,8 +112,8 @@ def seed_page(url: str, participants: int) -> dict:
         qid = demo_ratings.ensure_standard_l3(s)
         sid = demo_ratings.ensure_self_report(s)
         s.commit()
-        sup_q = svc.qsvc.load_structure(s, qid).questions
-        self_q = svc.qsvc.load_structure(s, sid).questions
+        sup_q = qsvc.load_structure(s, qid).questions
+        self_q = qsvc.load_structure(s, sid).questions
         supervisors = s.execute(select(Employee.id).where(Employee.nip.in_(("197905052006042006", "197803022003121008", "198408122009011041")))).scalars().all()
         unit_ids = s.execute(select(Employee.unit_id).distinct().where(Employee.unit_id.is_not(None))).scalars().all()
         t = Training(code="BENCH-L3", title="Pelatihan Bench Dampak", kind="pelatihan", mode="klasikal",
@@ -183,7 +184,7 @@ def seed_page(url: str, participants: int) -> dict:
                 s.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
             s.commit()
             s.connection().exec_driver_sql("ANALYZE")
-        report = svc.recompute_all(s)
+        report = impact.recompute_all(s)
         s.commit()
     engine.dispose()
     return {"training_id": training_id, "participants": participants, "rated": rated, "self": with_self, "answers": n_answers,
@@ -264,8 +265,9 @@ def seed_recompute(url: str, enrollments: int) -> dict:
         Training,
         utcnow,
     )
-    from portal.services import demo_ratings
-    from portal.services import ratings as svc
+    from portal.demo import ratings as demo_ratings
+    from portal.services import impact
+    from portal.services import questionnaires as qsvc
     from tests import rig
 
     rig.build_database(url, demo=False)
@@ -278,8 +280,8 @@ def seed_recompute(url: str, enrollments: int) -> dict:
         qid = demo_ratings.ensure_standard_l3(s)
         sid = demo_ratings.ensure_self_report(s)
         s.commit()
-        sup_q = svc.qsvc.load_structure(s, qid).questions
-        self_q = svc.qsvc.load_structure(s, sid).questions
+        sup_q = qsvc.load_structure(s, qid).questions
+        self_q = qsvc.load_structure(s, sid).questions
         conn = s.connection()
         now = utcnow()
         _insert(conn, Employee.__table__, (
@@ -316,7 +318,7 @@ def seed_recompute(url: str, enrollments: int) -> dict:
         if engine.dialect.name == "postgresql":
             s.connection().exec_driver_sql("ANALYZE")
             s.commit()
-        svc.recompute_all(s)  # store every score once
+        impact.recompute_all(s)  # store every score once
         stale = [i + 1 for i in range(0, enrollments, 10)]
         for chunk in _chunks(stale, 5000):
             s.execute(update(ImpactScore).where(ImpactScore.enrollment_id.in_(chunk)).values(impact_index=0.0, category="tidak_berdampak"))
@@ -333,7 +335,7 @@ TRACE = {trace!r}
 if TRACE:
     # import everything the command needs first, so that the traced peak is the recompute's own working set
     import tracemalloc
-    import sqlmodel, portal.db, portal.scoring, portal.services.ratings, portal.settings
+    import sqlmodel, portal.db, portal.scoring, portal.services.impact, portal.settings
 from portal.cli import main
 if TRACE:
     tracemalloc.start()

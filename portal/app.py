@@ -28,7 +28,7 @@ from portal.web.templating import build_environment
 
 def route_handlers() -> list:
     """Every controller, by URL prefix (docs/dev/conventions.md has the table prefix -> module -> service)."""
-    from portal.web import akpk, assessments, auth, home, master, questionnaires, ratings, reports, surveys, team, trainings
+    from portal.web import akpk, application, assessments, auth, home, impact, master, questionnaires, reports, surveys, team, trainings
 
     return [
         home.HomeController,  # /
@@ -41,7 +41,8 @@ def route_handlers() -> list:
         *surveys.CONTROLLERS,  # /survei
         *questionnaires.CONTROLLERS,  # /kuesioner
         *trainings.CONTROLLERS,  # /pelatihan
-        *ratings.CONTROLLERS,  # /penerapan  /dampak
+        *application.CONTROLLERS,  # /penerapan
+        *impact.CONTROLLERS,  # /dampak
         *reports.CONTROLLERS,  # /laporan
         *master.CONTROLLERS,  # /data-master
     ]

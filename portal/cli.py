@@ -165,7 +165,7 @@ def scores_recompute(formula: str | None, batch_size: int) -> None:
 
     from portal import scoring
     from portal.db import make_engine
-    from portal.services import ratings
+    from portal.services import impact
 
     version = formula or scoring.FORMULA_VERSION
     if version not in scoring.IMPACT_WEIGHTS:
@@ -173,7 +173,7 @@ def scores_recompute(formula: str | None, batch_size: int) -> None:
     engine = make_engine(_settings())
     try:
         with Session(engine, expire_on_commit=False) as session:
-            report = ratings.recompute_all(session, version, batch_size=max(1, batch_size))
+            report = impact.recompute_all(session, version, batch_size=max(1, batch_size))
     finally:
         engine.dispose()
     click.echo(

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from portal import clock
+from portal.demo import ratings as demo_ratings
 from portal.models import (
     ApplicationAnswer,
     ApplicationRating,
@@ -24,8 +25,8 @@ from portal.models import (
     Question,
     Training,
 )
-from portal.services import demo_ratings
-from portal.services import ratings as svc
+from portal.services import application as svc
+from portal.services import impact
 from tests.conftest import DEMO
 
 _codes = itertools.count()
@@ -152,9 +153,9 @@ def test_stored_score_always_equals_recomputation_from_stored_answers(db, backen
                 result = svc.reopen(db, ctx.rating_id, hr, "Dibuka kembali untuk uji sifat.")
                 assert result.ok == ctx.submitted
             db.expire_all()
-            stored = svc.stored_score(db, eid)
+            stored = impact.stored_score(db, eid)
             assert stored == oracle(db, eid), (kind, role)
-            assert stored == svc.expected_score(db, eid)
+            assert stored == impact.expected_score(db, eid)
             n_scores = db.execute(select(ImpactScore.id).where(ImpactScore.enrollment_id == eid)).all()
             assert len(n_scores) == (0 if stored is None else 1)
             if stored is not None:

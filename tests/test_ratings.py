@@ -14,7 +14,9 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select, update
 
-from portal import clock, scoring
+from portal import clock, rules, scoring
+from portal.demo import ratings as demo_ratings
+from portal.i18n import format_date
 from portal.models import (
     ApplicationAnswer,
     ApplicationRating,
@@ -22,12 +24,13 @@ from portal.models import (
     Employee,
     Enrollment,
     ImpactScore,
+    Question,
     Questionnaire,
     Training,
     TrainingCompetency,
 )
-from portal.services import demo_ratings
-from portal.services import ratings as svc
+from portal.services import application as svc
+from portal.services import impact
 from tests.conftest import DEMO, login, post, text_of
 from tests.rig import QueryCounter
 
@@ -134,7 +137,7 @@ def rating_row(db, enrollment_id: int, role: str = "supervisor"):
 
 def assert_score_consistent(db, enrollment_id: int) -> None:
     db.expire_all()
-    assert svc.stored_score(db, enrollment_id) == svc.expected_score(db, enrollment_id)
+    assert impact.stored_score(db, enrollment_id) == impact.expected_score(db, enrollment_id)
 
 
 # --------------------------------------------------------------------------- due logic (frozen clock)
@@ -142,7 +145,7 @@ def assert_score_consistent(db, enrollment_id: int) -> None:
 
 def test_schedule_states_with_a_frozen_clock():
     ends = date(2026, 3, 10)
-    s = svc.schedule(ends, 90, 30)
+    s = rules.l3_schedule(ends, 90, 30)
     assert s.due_on == date(2026, 6, 8)
     assert s.window_ends_on == date(2026, 7, 7)  # 30 days open, due day included
     assert s.closes_on == date(2027, 3, 10)  # late ratings accepted up to 12 months after the training
@@ -156,9 +159,9 @@ def test_schedule_states_with_a_frozen_clock():
     assert s.state(s.closes_on + timedelta(days=1)) == "closed"
     assert s.state(s.closes_on + timedelta(days=1), "submitted") == "submitted"
     # per training: 21 due days
-    assert svc.schedule(ends, 21, 30).due_on == date(2026, 3, 31)
+    assert rules.l3_schedule(ends, 21, 30).due_on == date(2026, 3, 31)
     # a due date beyond 12 months still gets its full window
-    late = svc.schedule(ends, 400, 30)
+    late = rules.l3_schedule(ends, 400, 30)
     assert late.closes_on == late.window_ends_on
 
 
@@ -168,7 +171,7 @@ def test_not_yet_due_due_overdue_and_closed_through_http(client, db, frozen):
     eid = case["enrollments"][DEMO["employee"]]
     st = structure(db, eid)
     q = st.questions[0]
-    sched = svc.schedule(today - timedelta(days=5), 90, 30)
+    sched = rules.l3_schedule(today - timedelta(days=5), 90, 30)
     login(client, DEMO["supervisor"])
 
     frozen(sched.due_on - timedelta(days=30))  # not yet due: not listed, form not open
@@ -212,6 +215,68 @@ def test_per_training_due_days(db):
     ctx = svc.load_context(db, case["enrollments"][DEMO["employee"]], "supervisor")
     assert ctx.schedule.due_on == today - timedelta(days=3)
     assert ctx.state(today) == "due" and ctx.writable(today)
+
+
+def _list_item(listing: str, enrollment_id: int) -> str:
+    """The supervisor's work list item of one enrollment (its <li>)."""
+    items = re.findall(r'<li class="card rating-item[^"]*">.*?</li>', listing, re.S)
+    found = [i for i in items if f'href="/penerapan/atasan/{enrollment_id}"' in i]
+    assert len(found) == 1, items
+    return found[0]
+
+
+def test_window_boundary_days_in_the_work_list_and_the_form(client, db, settings, frozen):
+    """rules.l3_schedule: the expected window is due_on .. due_on + window_days - 1 (the due day included);
+    the last day of the window is still "due", the next day "overdue", in the supervisor's work list and
+    on the rating form alike."""
+    ends = clock.today() - timedelta(days=5)
+    case = make_training(db, ends, due_days=90)
+    eid = case["enrollments"][DEMO["employee"]]
+    ratna = emp_id(db, DEMO["supervisor"])
+    window = settings.application_window_days
+    due_on = ends + timedelta(days=90)
+    last_day = due_on + timedelta(days=window - 1)  # counted by hand, not through the schedule
+    login(client, DEMO["supervisor"])
+
+    def states(day: date) -> tuple[str, str, str, str]:
+        frozen(day)
+        item = next(i for i in svc.supervisor_groups(db, ratna, day, window).due if i.enrollment_id == eid)
+        ctx = svc.for_supervisor(db, eid, ratna, window)
+        listed = _list_item(client.get("/penerapan").text, eid)
+        form = client.get(f"/penerapan/atasan/{eid}")
+        assert form.status_code == 200 and 'id="jawaban"' in form.text  # open for answers
+        return item.state, ctx.state(day), listed, form.text
+
+    item_state, form_state, listed, form = states(due_on)
+    assert (item_state, form_state) == ("due", "due")
+    item_state, form_state, listed, form = states(last_day)
+    assert (item_state, form_state) == ("due", "due")
+    assert "rating-item-overdue" not in listed and "Jatuh tempo" in listed and format_date(last_day) in listed
+    assert 'badge-danger">Terlambat' not in form and format_date(last_day) in form
+    item_state, form_state, listed, form = states(last_day + timedelta(days=1))
+    assert (item_state, form_state) == ("overdue", "overdue")
+    assert "rating-item-overdue" in listed and "Terlambat" in listed
+    assert 'badge-danger">Terlambat' in form
+
+
+def test_window_boundary_days_in_hr_overdue_per_unit(db):
+    """HR's count per unit (its own SQL) splits due and overdue on the same day as rules.l3_schedule."""
+    ends = clock.today() - timedelta(days=5)
+    last_day = ends + timedelta(days=90 + 30 - 1)  # 90 due days, a 30-day window with the due day in it
+    days = (last_day, last_day + timedelta(days=1))
+
+    def counts() -> list[tuple[int, int]]:
+        out = []
+        for day in days:
+            unit = {u.unit: u for u in impact.overdue_by_unit(db, day, 30)}.get("UPTD Puskesmas Batu 10")
+            out.append((unit.due, unit.overdue) if unit else (0, 0))
+        return out
+
+    before = counts()
+    make_training(db, ends, due_days=90)  # one more unrated participant: Putri, of Puskesmas Batu 10
+    after = counts()
+    added = [(due - due0, overdue - overdue0) for (due, overdue), (due0, overdue0) in zip(after, before, strict=True)]
+    assert added == [(1, 0), (0, 1)]  # due on the window's last day, overdue the day after
 
 
 def test_when_the_supervisor_changes_the_current_one_rates(client, db):
@@ -345,7 +410,7 @@ def test_autosave_upserts_one_row_validates_and_reports_progress(client, db):
     # a question of another questionnaire
     other = db.execute(select(func.min(ApplicationAnswer.question_id))).scalar_one()
     l1 = db.execute(select(Questionnaire.id).where(Questionnaire.purpose == "reaction")).scalars().first()
-    foreign = db.execute(select(func.min(svc.Question.id)).where(svc.Question.questionnaire_id == l1)).scalar_one()
+    foreign = db.execute(select(func.min(Question.id)).where(Question.questionnaire_id == l1)).scalar_one()
     assert other is not None
     assert post(client, f"/penerapan/atasan/{eid}/jawaban/{foreign}", {f"q{foreign}": "4"}, htmx=True).status_code == 404
 
@@ -418,7 +483,7 @@ def test_no_javascript_submit_asks_for_confirmation_then_stores_the_score_in_the
     assert post(client, f"/penerapan/atasan/{eid}/kirim", {"konfirmasi": "ya"}, htmx=True).status_code == 409
     assert client.get(f"/penerapan/atasan/{eid}", follow_redirects=False).status_code == 303
     db.expire_all()
-    assert svc.stored_score(db, eid)[3] == 65.6
+    assert impact.stored_score(db, eid)[3] == 65.6
 
 
 def test_htmx_submit_redirects_to_the_result(client, db):
@@ -427,7 +492,7 @@ def test_htmx_submit_redirects_to_the_result(client, db):
     login(client, DEMO["supervisor"])
     r = post(client, f"/penerapan/atasan/{eid}/kirim", {**complete(st, 5, 1), "konfirmasi": "ya"}, htmx=True)
     assert r.status_code == 200 and r.headers["hx-redirect"] == f"/penerapan/hasil/{eid}"
-    assert svc.stored_score(db, eid)[3:5] == (100.0, "sangat_berdampak")
+    assert impact.stored_score(db, eid)[3:5] == (100.0, "sangat_berdampak")
 
 
 def test_submit_is_exactly_once(db):
@@ -451,7 +516,7 @@ def test_hr_reopen_is_audited_and_resubmit_recomputes(client, db):
     login(client, DEMO["supervisor"])
     rate_fully(client, db, eid, after=3, before=2)
     rid = rating_row(db, eid).id
-    first = svc.stored_score(db, eid)
+    first = impact.stored_score(db, eid)
     # not HR: refused
     assert post(client, f"/penerapan/{rid}/buka-kembali", {"alasan": "Saya salah pilih nilai."}).status_code == 403
     login(client, DEMO["employee"])
@@ -470,7 +535,7 @@ def test_hr_reopen_is_audited_and_resubmit_recomputes(client, db):
     db.expire_all()
     row = rating_row(db, eid)
     assert (row.status, row.submitted_at, row.reopen_count) == ("draft", None, 1)
-    assert svc.stored_score(db, eid) is None  # no submitted supervisor rating: no score
+    assert impact.stored_score(db, eid) is None  # no submitted supervisor rating: no score
     event = db.execute(select(AuditEvent).where(AuditEvent.action == "l3.reopen")).scalar_one()
     assert event.actor_id == emp_id(db, DEMO["hr"]) and event.target == f"applicationrating:{rid}"
     assert reason in event.detail and f"indeks_sebelumnya={first[3]}" in event.detail and event.at is not None
@@ -486,7 +551,7 @@ def test_hr_reopen_is_audited_and_resubmit_recomputes(client, db):
     assert autosave(client, eid, q, {f"q{q.id}": "5", f"q{q.id}_sebelum": "1"}).status_code == 200
     assert submit_confirmed(client, eid).status_code == 303
     db.expire_all()
-    second = svc.stored_score(db, eid)
+    second = impact.stored_score(db, eid)
     assert second is not None and second != first
     assert_score_consistent(db, eid)
     assert rating_row(db, eid).status == "submitted"
@@ -500,14 +565,14 @@ def test_self_report_arrival_recomputes_the_score(client, db):
     eid = demo_enrollment(db)  # the Puskesmas training asks for a self-report
     login(client, DEMO["supervisor"])
     rate_fully(client, db, eid, after=4, before=2)
-    assert svc.stored_score(db, eid)[2] is None
+    assert impact.stored_score(db, eid)[2] is None
     login(client, DEMO["employee"])
     assert f'href="/penerapan/diri/{eid}"' in client.get("/").text
     page = client.get(f"/penerapan/diri/{eid}")
     assert page.status_code == 200 and "Laporan penerapan" in page.text
     rate_fully(client, db, eid, after=5, before=3, role="diri")
     db.expire_all()
-    score = svc.stored_score(db, eid)
+    score = impact.stored_score(db, eid)
     # A 75, C 50, S 100: 37.5 + 15 + 20 = 72.5
     assert score[:5] == (75.0, 50.0, 100.0, 72.5, "cukup_berdampak")
     assert_score_consistent(db, eid)
@@ -516,7 +581,7 @@ def test_self_report_arrival_recomputes_the_score(client, db):
     rid = rating_row(db, eid, "self").id
     assert post(client, f"/penerapan/{rid}/buka-kembali", {"alasan": "Laporan diri terkirim sebelum selesai."}).status_code == 303
     db.expire_all()
-    assert svc.stored_score(db, eid)[2:4] == (None, 65.6)
+    assert impact.stored_score(db, eid)[2:4] == (None, 65.6)
     assert_score_consistent(db, eid)
 
 
@@ -527,7 +592,7 @@ def test_self_report_before_the_supervisor_stores_no_score(db):
     st = svc.structure_for(db, ctx)
     svc.save_many(db, ctx, st, complete(st), putri)
     assert svc.submit(db, svc.for_self(db, eid, putri), st, putri).status == "submitted"
-    assert svc.stored_score(db, eid) is None and svc.expected_score(db, eid) is None
+    assert impact.stored_score(db, eid) is None and impact.expected_score(db, eid) is None
 
 
 # --------------------------------------------------------------------------- Beranda and lists
@@ -551,9 +616,9 @@ def test_due_list_partial_renders_on_its_own(app, db):
     items = svc.due_ratings(db, ratna, clock.today())
     assert items
     env = app.template_engine.engine
-    html = env.get_template("ratings/_due_list.html").render(due_ratings=items)
+    html = env.get_template("application/_due_list.html").render(due_ratings=items)
     assert "Putri Wulandari" in html and "/penerapan/atasan/" in html
-    assert "Tidak ada penilaian" in env.get_template("ratings/_due_list.html").render(due_ratings=[])
+    assert "Tidak ada penilaian" in env.get_template("application/_due_list.html").render(due_ratings=[])
 
 
 # --------------------------------------------------------------------------- impact pages
@@ -605,12 +670,12 @@ def test_hr_impact_index_lists_trainings_and_overdue_counts_per_unit(client, db,
     assert page.status_code == 200
     assert "Pelatihan Pelayanan Publik Prima" in page.text and 'id="terlambat-per-unit"' in page.text
     today = clock.today()
-    units = {u["unit"]: u for u in svc.overdue_by_unit(db, today)}
-    assert units and all(u["due"] + u["overdue"] > 0 for u in units.values())
+    units = {u.unit: u for u in impact.overdue_by_unit(db, today)}
+    assert units and all(u.due + u.overdue > 0 for u in units.values())
     # move the clock past every window: the Puskesmas' due ratings become overdue
     later = frozen(today + timedelta(days=60))
-    after = {u["unit"]: u for u in svc.overdue_by_unit(db, later)}
-    assert after["UPTD Puskesmas Batu 10"]["overdue"] >= 1
+    after = {u.unit: u for u in impact.overdue_by_unit(db, later)}
+    assert after["UPTD Puskesmas Batu 10"].overdue >= 1
     login(client, DEMO["employee"])
     own = client.get("/dampak")
     assert own.status_code == 200 and "terlambat-per-unit" not in own.text
@@ -647,7 +712,7 @@ def test_gap_closure_equals_a_recount_with_the_akpk_final_level_rule(db):
     cycles = {c.name: c.id for c in db.execute(select(AssessmentCycle)).scalars()}
     for code in ("ELN-AKS-01", "PLT-PPP-01", "SEM-TI-01", "PLT-MPKM-01"):
         t = db.execute(select(Training).where(Training.code == code)).scalar_one()
-        gap = svc.gap_closure(db, t.id, t.starts_on, t.ends_on)
+        gap = impact.gap_closure(db, t.id, t.starts_on, t.ends_on)
         assert gap.available
         expected = _oracle_gap(db, t.id, cycles[gap.before_cycle], cycles[gap.after_cycle])
         for row in gap.rows:
@@ -661,7 +726,7 @@ def test_gap_closure_equals_a_recount_with_the_akpk_final_level_rule(db):
 def test_gap_closure_compares_the_cycles_around_the_training(db):
     tid = db.execute(select(Training.id).where(Training.code == "ELN-AKS-01")).scalar_one()
     t = db.get(Training, tid)
-    gap = svc.gap_closure(db, tid, t.starts_on, t.ends_on)
+    gap = impact.gap_closure(db, tid, t.starts_on, t.ends_on)
     assert gap.available and gap.before_cycle.startswith("AKPK") and gap.after_cycle.startswith("AKPK")
     comps = db.execute(select(func.count()).select_from(TrainingCompetency).where(TrainingCompetency.training_id == tid)).scalar_one()
     assert len(gap.rows) == comps
@@ -670,7 +735,7 @@ def test_gap_closure_compares_the_cycles_around_the_training(db):
     assert row.mean_change == pytest.approx(row.mean_after - row.mean_before)
     # one person: the levels of both cycles, per competency
     putri = emp_id(db, DEMO["employee"])
-    mine = svc.gap_closure(db, tid, t.starts_on, t.ends_on, employee_id=putri)
+    mine = impact.gap_closure(db, tid, t.starts_on, t.ends_on, employee_id=putri)
     assert [r.competency_id for r in mine.rows] == [r.competency_id for r in gap.rows]
 
 
@@ -692,7 +757,7 @@ def test_scores_recompute_command_reports_changes(db, db_url, monkeypatch):
     assert f"{len(eids)} pendaftaran diperiksa, 3 berubah, 1 baru, {len(eids) - 4} tetap, 0 dihapus" in result.output
     db.expire_all()
     for eid in eids:
-        assert svc.stored_score(db, eid) == svc.expected_score(db, eid)
+        assert impact.stored_score(db, eid) == impact.expected_score(db, eid)
     again = CliRunner().invoke(main, ["scores", "recompute"])
     assert "0 berubah, 0 baru" in again.output
     bad = CliRunner().invoke(main, ["scores", "recompute", "--formula", "v0"])
@@ -703,7 +768,7 @@ def test_demo_data_scores_equal_recomputation_and_the_journeys_are_ready(db):
     eids = db.execute(select(ImpactScore.enrollment_id)).scalars().all()
     assert len(eids) >= 30
     for eid in eids:
-        assert svc.stored_score(db, eid) == svc.expected_score(db, eid)
+        assert impact.stored_score(db, eid) == impact.expected_score(db, eid)
     cats = set(db.execute(select(ImpactScore.category)).scalars())
     assert len(cats) >= 3
     assert db.execute(select(func.count()).select_from(ImpactScore).where(ImpactScore.self_score.is_not(None))).scalar_one() >= 3

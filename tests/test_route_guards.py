@@ -145,7 +145,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/pelatihan/{tid:int}/survei"): Rule("hr", "training"),
     ("POST", "/pelatihan/{tid:int}/survei"): Rule("hr", "training"),
     ("POST", "/pelatihan/{tid:int}/survei/tutup"): Rule("hr", "training"),
-    # L3 (web/ratings.py): the supervisor rates current direct reports, the alumnus reports on themself
+    # L3 (web/application.py, web/impact.py): the supervisor rates current direct reports, the alumnus reports on themself
     ("GET", "/penerapan"): Rule("employee"),
     ("GET", _L3_SUP): Rule("supervisor", "rated_report", ok=(200, 303)),
     ("POST", _L3_SUP + "/jawaban/{question_id:int}"): Rule("supervisor", "rated_report_question"),

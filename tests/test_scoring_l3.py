@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from portal import scoring
-from portal.services.ratings import compute
+from portal.services.impact import compute
 
 likert = st.integers(min_value=1, max_value=5)
 

@@ -70,3 +70,9 @@ def in_ids(column: ColumnElement, ids: Iterable[int], dialect: str) -> ColumnEle
     if dialect == POSTGRESQL:
         return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
     return column.in_(list(ids))
+
+
+def without_index(dialect: str, column: Any) -> Any:
+    """The column in an expression SQLite's planner cannot serve from an index on it (`column + 0`), to
+    keep it on a better plan; PostgreSQL plans such queries well, so the column as is."""
+    return column + 0 if dialect == SQLITE else column

@@ -14,10 +14,9 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from portal import clock
-from portal.demo import assessments, foundation, surveys
+from portal.demo import assessments, foundation, ratings, surveys
 from portal.demo.foundation import DEMO_PASSWORD
 from portal.models import Employee
-from portal.services import demo_ratings as ratings
 
 __all__ = ["DEMO_PASSWORD", "has_employees", "seed"]
 

@@ -113,10 +113,10 @@ def employee_home(
                 Task(f"Nilai kompetensi {missing} bawahan langsung ({cycle.name})", "/tim", cycle.closes_on, "akpk")
             )
     # L3: the supervisor's due / overdue / soon-due application ratings and the alumnus' open self-reports
-    from portal.services import ratings
+    from portal.services import application
 
-    for label, href, due, kind in ratings.home_tasks(session, employee_id, is_supervisor, today, application_window_days):
-        data.tasks.append(Task(label, href, due, kind))
+    for task in application.home_tasks(session, employee_id, is_supervisor, today, application_window_days):
+        data.tasks.append(Task(task.label, task.href, task.due, task.kind))
     data.recent_trainings = [
         dict(row._mapping)
         for row in session.execute(

@@ -17,7 +17,7 @@ from sqlmodel import Session
 from portal import clock
 from portal.services import akpk
 from portal.services import assessments as svc
-from portal.services import ratings as ratings_svc
+from portal.services import application as application_svc
 from portal.services.accounts import CurrentUser
 from portal.web.assessments import FormBody, autosave, do_submit, not_found, save_all, show_confirm, show_form, show_result
 from portal.web.core import DB, Config, User, query_id, render, supervisor_required
@@ -46,7 +46,7 @@ class TeamController(Controller):
             cycle = next((c for c in cycles if c.id == cycle_id), None) or akpk.get_cycle(db, cycle_id)
         cycle = cycle or akpk.default_cycle(db, today)
         rows = svc.team(db, user.id, cycle.id if cycle else None)
-        due = ratings_svc.due_ratings(db, user.id, today, settings.application_window_days)
+        due = application_svc.due_ratings(db, user.id, today, settings.application_window_days)
         ctx = {"cycle": cycle, "cycles": cycles, "rows": rows, "today": today, "due_ratings": due}
         return render(request, "team/index.html", ctx, db=db)
 

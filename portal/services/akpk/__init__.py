@@ -8,12 +8,12 @@ Modules:
   overview, form, opening and closing (/akpk/siklus).
 - `gap_map`: the heat map of units x competencies with its filters (/akpk/kesenjangan).
 - `gap_cell`: the people behind one cell of the heat map (/akpk/kesenjangan/sel).
+- `gap_closure`: the change of participants' levels between the AKPK cycles around a training (the
+  impact page /dampak and one person's L3 result read it).
 
 The assessments themselves (forms, writes, results) are `portal.services.assessments`, which reads
 its cycles from here; this package never imports it, so that the two cannot import each other in a
 circle. The gap summary the heat map reads is kept by `portal.services.summaries.gaps`.
-A further module of this area (for example the gap closure per training) is one more import block
-below and its names in `__all__`.
 """
 
 from portal.services.akpk._types import (

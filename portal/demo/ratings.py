@@ -9,7 +9,7 @@ Kept fixed for the journeys:
   the Puskesmas training is open (a Beranda task);
 - "Pelatihan Manajemen Antrean Pelayanan" uses 21 due days, so its ratings are *soon due* for Ratna's team.
 
-Gap closure uses the closed AKPK cycle of last year and the open cycle of this year from demo_assessments.
+Gap closure uses the closed AKPK cycle of last year and the open cycle of this year from portal.demo.assessments.
 Idempotent: does nothing when the standard L3 questionnaire exists.
 """
 
@@ -30,8 +30,8 @@ from portal.models import (
     Training,
     utcnow,
 )
-from portal.rules import took_part
-from portal.services import ratings as svc
+from portal.rules import L3_WINDOW_DAYS, l3_schedule, took_part
+from portal.services import application as svc
 
 STANDARD_L3_TITLE = "Evaluasi Penerapan Hasil Pelatihan oleh Atasan (Standar L3)"
 STANDARD_L3_DESCRIPTION = (
@@ -211,7 +211,7 @@ def seed(session: Session, today: date) -> str:
     session.commit()
 
     rng = random.Random(3_2026)
-    window = svc.DEFAULT_WINDOW_DAYS
+    window = L3_WINDOW_DAYS
     rows = session.execute(
         select(Enrollment.id, Training.code, Training.ends_on, Training.application_due_days, Employee.nip, Employee.id, Employee.supervisor_id)
         .join(Training, Training.id == Enrollment.training_id)
@@ -222,7 +222,7 @@ def seed(session: Session, today: date) -> str:
     counts = {"submitted": 0, "draft": 0, "self": 0}
     ratna_id = session.execute(select(Employee.id).where(Employee.nip == RATNA)).scalar_one_or_none()
     for eid, code, ends_on, due_days, nip, emp_id, sup_id in rows:
-        sched = svc.schedule(ends_on, due_days, window)
+        sched = l3_schedule(ends_on, due_days, window)
         state = sched.state(today)
         if state not in ("due", "overdue"):
             continue

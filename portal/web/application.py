@@ -1,10 +1,10 @@
-"""On-the-job application (L3): the supervisor's ratings and the alumnus' self-report (/penerapan), individual
-results and HR reopen, and the per-training impact pages (/dampak).
+"""On-the-job application of a training (L3), /penerapan: the work list, the supervisor's rating and the
+alumnus' self-report (autosave, submit with confirmation), one enrollment's result and HR's reopen.
 
 Thin controllers: resolve who may touch what (the service returns None, hence 404, for anyone else's
-enrollment), call portal.services.ratings, render. The supervisor routes answer only the employee's CURRENT
-direct supervisor; the self-report routes only the employee; individual results HR, the employee, the
-current supervisor and the rater; per-training aggregates HR only.
+enrollment), call portal.services.application, render templates/application. The supervisor routes answer
+only the employee's CURRENT direct supervisor; the self-report routes only the employee; a result HR, the
+employee, the current supervisor and the rater.
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath
 
 from portal import clock, scoring
 from portal.i18n import _
-from portal.services import ratings as svc
+from portal.services import application as svc
+from portal.services.application import RatingContext
+from portal.services.impact import category_label
 from portal.services.questionnaires import Structure
-from portal.services.ratings import RatingContext
 from portal.services.surveys import AnswerValue, count_answered, validate_complete
 from portal.web.core import (
     DB,
@@ -30,16 +31,16 @@ from portal.web.core import (
     first_value,
     flash,
     hr_required,
-    is_htmx,
-    positive_int,
     redirect,
     render,
+    render_page_or_fragment,
     supervisor_required,
 )
 
 
-def _partial(request: Request) -> bool:
-    return is_htmx(request) and request.headers.get("hx-request-type", "partial") != "full"
+def result_url(enrollment_id: int) -> str:
+    """One enrollment's result page (the templates link it through templates/application/_macros.html)."""
+    return f"/penerapan/hasil/{enrollment_id}"
 
 
 def _today(settings: Any) -> date:
@@ -91,20 +92,17 @@ def _form_context(
 
 def _form(request: Request, ctx: RatingContext, structure: Structure, answers: dict[int, AnswerValue], today: date,
           errors: dict[int, str] | None = None, status_code: int = 200, db: Any = None) -> Any:
+    """The form page; a refused submit (422) answers htmx with the form fragment alone."""
     context = _form_context(ctx, structure, answers, today, errors)
-    template = "ratings/_form.html" if _partial(request) and status_code != 200 else "ratings/form.html"
-    return render(request, template, context, db=db, status_code=status_code)
+    if status_code == 200:
+        return render(request, "application/form.html", context, db=db)
+    return render_page_or_fragment(request, "application/form.html", "application/_form.html", context, db=db, status_code=status_code)
 
 
 def _status(request: Request, ctx: RatingContext, today: date, status_code: int = 200, db: Any = None, message: str | None = None) -> Any:
-    template = "ratings/_status.html" if _partial(request) else "ratings/status.html"
-    return render(
-        request,
-        template,
-        {"ctx": ctx, "state": ctx.state(today), "today": today, "message": message, **_labels()},
-        db=db,
-        status_code=status_code,
-    )
+    """Why the rating cannot be filled now: a page, or its fragment for htmx."""
+    context = {"ctx": ctx, "state": ctx.state(today), "today": today, "message": message, **_labels()}
+    return render_page_or_fragment(request, "application/status.html", "application/_status.html", context, db=db, status_code=status_code)
 
 
 def _closed_message(ctx: RatingContext, today: date) -> str:
@@ -120,7 +118,7 @@ def _show(request: Request, db: Any, user: Any, settings: Any, role: str, enroll
     today = _today(settings)
     ctx = _resolve(db, user, settings, role, enrollment_id)
     if ctx.submitted:
-        return redirect(request, f"/penerapan/hasil/{ctx.enrollment_id}")
+        return redirect(request, result_url(ctx.enrollment_id))
     if not ctx.writable(today):
         return _status(request, ctx, today, db=db)
     structure = svc.structure_for(db, ctx)
@@ -149,6 +147,16 @@ def _autosave(request: Request, db: Any, user: Any, settings: Any, role: str, en
     )
 
 
+def _submitted_message(role: str, ctx: RatingContext, score: scoring.ImpactResult | None) -> str:
+    if role == "supervisor" and score is not None and score.index is not None:
+        return _("Penilaian terkirim. Indeks dampak {name}: {index} ({category}).").format(
+            name=ctx.employee_name, index=f"{score.index:.1f}".replace(".", ","), category=category_label(score.category)
+        )
+    if role == "supervisor":
+        return _("Penilaian terkirim.")
+    return _("Laporan penerapan Anda terkirim. Terima kasih.")
+
+
 def _submit(request: Request, db: Any, user: Any, settings: Any, role: str, enrollment_id: int, data: dict) -> Any:
     today = _today(settings)
     ctx = _resolve(db, user, settings, role, enrollment_id)
@@ -165,29 +173,40 @@ def _submit(request: Request, db: Any, user: Any, settings: Any, role: str, enro
     if errors:
         return _form(request, ctx, structure, answers, today, errors, status_code=422)
     if first_value(data.get("konfirmasi")) != "ya":
-        return render(request, "ratings/confirm.html", _form_context(ctx, structure, answers, today))
+        return render(request, "application/confirm.html", _form_context(ctx, structure, answers, today))
     result = svc.submit(db, ctx, structure, user.id, today=today)
     if result.status == "invalid":
         return _form(request, ctx, structure, svc.load_answers(db, ctx.rating_id), today, result.errors, status_code=422)
     if result.status != "submitted":
         ctx = _resolve(db, user, settings, role, enrollment_id)
         return _status(request, ctx, today, status_code=409, message=_closed_message(ctx, today))
-    if role == "supervisor" and result.score is not None and result.score.index is not None:
-        message = _("Penilaian terkirim. Indeks dampak {name}: {index} ({category}).").format(
-            name=ctx.employee_name, index=f"{result.score.index:.1f}".replace(".", ","), category=svc.category_label(result.score.category)
-        )
-    elif role == "supervisor":
-        message = _("Penilaian terkirim.")
-    else:
-        message = _("Laporan penerapan Anda terkirim. Terima kasih.")
-    flash(db, user, message)
-    return redirect(request, f"/penerapan/hasil/{ctx.enrollment_id}")
+    flash(db, user, _submitted_message(role, ctx, result.score))
+    return redirect(request, result_url(ctx.enrollment_id))
 
 
-# --------------------------------------------------------------------------- /penerapan
+def _result_page(request: Request, db: Any, user: Any, settings: Any, enrollment_id: int, *, reopen_errors: dict | None = None,
+                 reopen_form: dict | None = None, status_code: int = 200) -> Any:
+    view = svc.result_view(db, enrollment_id, user.id, user.is_hr_or_admin, settings.application_window_days)
+    if view is None:
+        raise NotFoundException()
+    return render(
+        request,
+        "application/result.html",
+        {
+            "view": view,
+            "today": _today(settings),
+            "viewer_is_employee": view.ctx.employee_id == user.id,
+            "reopen_errors": reopen_errors or {},
+            "reopen_form": reopen_form or {},
+            "weights_full": scoring.effective_weights(True, True),
+            **_labels(),
+        },
+        db=db if status_code == 200 else None,
+        status_code=status_code,
+    )
 
 
-class RatingsIndexController(Controller):
+class ApplicationIndexController(Controller):
     path = "/penerapan"
 
     @get(sync_to_thread=True)
@@ -198,7 +217,7 @@ class RatingsIndexController(Controller):
         own = svc.employee_groups(db, user.id, today, window)
         return render(
             request,
-            "ratings/index.html",
+            "application/index.html",
             {
                 "team": team,
                 "due_ratings": (team.due + team.soon) if team else [],
@@ -243,28 +262,6 @@ class SelfReportController(Controller):
         return _submit(request, db, user, settings, "self", enrollment_id, data)
 
 
-def _result_page(request: Request, db: Any, user: Any, settings: Any, enrollment_id: int, *, reopen_errors: dict | None = None,
-                 reopen_form: dict | None = None, status_code: int = 200) -> Any:
-    view = svc.result_view(db, enrollment_id, user.id, user.is_hr_or_admin, settings.application_window_days)
-    if view is None:
-        raise NotFoundException()
-    return render(
-        request,
-        "ratings/result.html",
-        {
-            "view": view,
-            "today": _today(settings),
-            "viewer_is_employee": view.ctx.employee_id == user.id,
-            "reopen_errors": reopen_errors or {},
-            "reopen_form": reopen_form or {},
-            "weights_full": scoring.effective_weights(True, True),
-            **_labels(),
-        },
-        db=db if status_code == 200 else None,
-        status_code=status_code,
-    )
-
-
 class ResultController(Controller):
     path = "/penerapan/hasil/{enrollment_id:int}"
 
@@ -289,69 +286,13 @@ class ReopenController(Controller):
                 reopen_errors={rating_id: result.error}, reopen_form={rating_id: reason}, status_code=result.status,
             )
         flash(db, user, _("Penilaian dibuka kembali dan dicatat di log audit. Penilai dapat mengubah lalu mengirim ulang."))
-        return redirect(request, f"/penerapan/hasil/{result.enrollment_id}")
-
-
-# --------------------------------------------------------------------------- /dampak
-
-
-class ImpactIndexController(Controller):
-    path = "/dampak"
-
-    @get(sync_to_thread=True)
-    def index(self, request: Request, db: DB, user: User, settings: Config, halaman: FromQuery[str] = "1") -> Any:
-        today = _today(settings)
-        if user.is_hr_or_admin:
-            return render(
-                request,
-                "ratings/impact_index.html",
-                {
-                    "data": svc.trainings_overview(db, today, positive_int(halaman)),
-                    "units": svc.overdue_by_unit(db, today, settings.application_window_days),
-                    "window_days": settings.application_window_days,
-                    "today": today,
-                    "own": None,
-                },
-                db=db,
-            )
-        return render(request, "ratings/impact_index.html", {"data": None, "units": [], "window_days": settings.application_window_days, "today": today, "own": svc.visible_trainings(db, user.id)}, db=db)
-
-
-class ImpactTrainingController(Controller):
-    path = "/dampak/{training_id:int}"
-
-    @get(sync_to_thread=True)
-    def show(self, request: Request, db: DB, user: User, settings: Config, training_id: FromPath[int], halaman: FromQuery[str] = "1") -> Any:
-        today = _today(settings)
-        if user.is_hr_or_admin:
-            impact = svc.training_impact(db, training_id, today, settings.application_window_days, positive_int(halaman))
-            if impact is None:
-                raise NotFoundException()
-            return render(request, "ratings/impact.html", {"impact": impact, "today": today}, db=db)
-        rows = svc.visible_enrollments(db, training_id, user.id)
-        if not rows:
-            raise NotFoundException()
-        title = svc.training_title(db, training_id)
-        return render(request, "ratings/impact_own.html", {"rows": rows, "title": title, "training_id": training_id, "today": today}, db=db)
-
-    @get("/kompetensi", guards=[hr_required], sync_to_thread=True)
-    def gap(self, request: Request, db: DB, user: User, settings: Config, training_id: FromPath[int]) -> Any:
-        """The gap-closure section (HR): a fragment for the impact page (htmx), or a page of its own."""
-        found = svc.training_gap(db, training_id)
-        if found is None:
-            raise NotFoundException()
-        training, gap = found
-        if _partial(request):
-            return render(request, "ratings/_gap.html", {"gap": gap, "training_id": training_id})
-        return render(request, "ratings/gap.html", {"gap": gap, "training": training}, db=db)
+        return redirect(request, result_url(result.enrollment_id))
 
 
 CONTROLLERS = [
-    RatingsIndexController,
+    ApplicationIndexController,
     SupervisorRatingController,
     SelfReportController,
     ResultController,
     ReopenController,
-    ImpactIndexController,
-    ImpactTrainingController,
 ]

@@ -780,3 +780,16 @@ def test_demo_data_scores_equal_recomputation_and_the_journeys_are_ready(db):
     qn = db.execute(select(Questionnaire).where(Questionnaire.title == demo_ratings.STANDARD_L3_TITLE)).scalar_one()
     assert (qn.purpose, qn.anonymous) == ("application", False)
     assert scoring.FORMULA_VERSION == "v1"
+
+
+def test_the_impact_page_title_is_plain_text(client, db):
+    """The page title names the training only (the method explanation is in the page body)."""
+    import re as _re
+
+    from portal.models import Training as _Training
+
+    login(client, DEMO["hr"])
+    training = db.execute(select(_Training).where(_Training.application_questionnaire_id.is_not(None)).order_by(_Training.id)).scalars().first()
+    page = client.get(f"/dampak/{training.id}")
+    title = _re.search(r"<title>(.*?)</title>", page.text, _re.S).group(1)
+    assert "<" not in title and "Cara menghitung" not in title and training.title in title

@@ -20,22 +20,29 @@ from portal.models import (
     Unit,
 )
 from portal.rules import JP_TARGET, took_part
+from portal.services import application
 from portal.services.summaries.jp import credited_per_employee
 
 
-@dataclass
+@dataclass(frozen=True)
 class Task:
-    label: str
-    href: str
+    """A Beranda task as data; templates/home/_task.html words and links it by kind: akpk_self (own
+    assessment; `draft`, `title` the cycle), akpk_team (`count` reports to assess), survey (`target_id`
+    the invitation, `title` the training, `draft`), and the L3 kinds of application.HomeTask."""
+
+    kind: str
     due: date | None = None
-    kind: str = "info"
+    title: str = ""
+    target_id: int | None = None
+    draft: bool = False
+    count: int = 0
 
 
 @dataclass
 class HomeData:
     jp_this_year: int = 0
     jp_target: int = JP_TARGET
-    tasks: list[Task] = field(default_factory=list)
+    tasks: list[Task | application.HomeTask] = field(default_factory=list)
     recent_trainings: list[dict] = field(default_factory=list)
     reports: list[dict] = field(default_factory=list)
     hr_counts: dict[str, int] | None = None
@@ -80,8 +87,7 @@ def employee_home(
             )
         ).scalar_one_or_none()
         if status != "submitted":
-            label = "Lanjutkan penilaian kompetensi diri" if status == "draft" else "Isi penilaian kompetensi diri"
-            data.tasks.append(Task(f"{label} ({cycle.name})", "/penilaian", cycle.closes_on, "akpk"))
+            data.tasks.append(Task("akpk_self", cycle.closes_on, cycle.name, draft=status == "draft"))
     invitations = session.execute(
         select(SurveyInvitation.id, SurveyInvitation.status, SurveyInvitation.closes_on, Training.title)
         .join(Training, Training.id == SurveyInvitation.training_id)
@@ -94,9 +100,8 @@ def employee_home(
         .order_by(SurveyInvitation.closes_on)
         .limit(20)
     ).all()
-    for inv_id, status, closes_on, title in invitations:
-        verb = "Lanjutkan survei" if status == "draft" else "Isi survei"
-        data.tasks.append(Task(f"{verb}: {title}", f"/survei/{inv_id}", closes_on, "survey"))
+    for inv in invitations:
+        data.tasks.append(Task("survey", inv.closes_on, inv.title, inv.id, draft=inv.status == "draft"))
     if is_supervisor and cycle is not None:
         sup = aliased(Assessment)
         missing = session.execute(
@@ -109,14 +114,9 @@ def employee_home(
             .where((sup.id.is_(None)) | (sup.status != "submitted"))
         ).scalar_one()
         if missing:
-            data.tasks.append(
-                Task(f"Nilai kompetensi {missing} bawahan langsung ({cycle.name})", "/tim", cycle.closes_on, "akpk")
-            )
+            data.tasks.append(Task("akpk_team", cycle.closes_on, cycle.name, count=int(missing)))
     # L3: the supervisor's due / overdue / soon-due application ratings and the alumnus' open self-reports
-    from portal.services import application
-
-    for task in application.home_tasks(session, employee_id, is_supervisor, today, application_window_days):
-        data.tasks.append(Task(task.label, task.href, task.due, task.kind))
+    data.tasks.extend(application.home_tasks(session, employee_id, is_supervisor, today, application_window_days))
     data.recent_trainings = [
         dict(row._mapping)
         for row in session.execute(

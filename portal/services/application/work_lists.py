@@ -18,7 +18,6 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlmodel import Session
 
 from portal.db import dialect
-from portal.i18n import _, format_date
 from portal.models import ApplicationAnswer, ApplicationRating, Employee, Enrollment, ImpactScore, Position, Training
 from portal.rules import L3_WINDOW_DAYS, L3Schedule, l3_schedule, took_part
 from portal.services.application import schedule as sql_schedule
@@ -237,20 +236,17 @@ def own_results(session: Session, employee_id: int, limit: int = 100) -> list[Ow
 
 @dataclass(frozen=True)
 class HomeTask:
-    """A Beranda task. Kinds: l3_due, l3_overdue, l3_soon, l3_more, l3_self."""
+    """A Beranda task of L3, as data (templates/home/_task.html words it and links it). Kinds: l3_due,
+    l3_overdue, l3_soon (opens on `opens_on`), l3_more (`count` more), l3_self (the alumnus' report)."""
 
-    label: str
-    href: str
-    due: date | None
     kind: str
-
-
-def _open_url(item: DueItem) -> str:
-    # Beranda's tasks carry their link (portal.services.home.Task); the pages link through
-    # templates/application/_macros.html
-    if item.state == "submitted":
-        return f"/penerapan/hasil/{item.enrollment_id}"
-    return f"/penerapan/{'atasan' if item.role == 'supervisor' else 'diri'}/{item.enrollment_id}"
+    due: date | None = None
+    enrollment_id: int | None = None
+    person: str = ""
+    training: str = ""
+    draft: bool = False
+    opens_on: date | None = None
+    count: int = 0
 
 
 def home_tasks(
@@ -264,21 +260,13 @@ def home_tasks(
         pending = g.due + g.soon
         for item in pending[:HOME_TASK_LIMIT]:
             if item.state == "soon":
-                label = _("Nilai penerapan hasil pelatihan: {name} ({training}), dibuka {d}").format(
-                    name=item.employee_name, training=item.training_title, d=format_date(item.schedule.due_on)
-                )
-                tasks.append(HomeTask(label, "/penerapan#segera", None, "l3_soon"))
+                tasks.append(HomeTask("l3_soon", person=item.employee_name, training=item.training_title, opens_on=item.schedule.due_on))
                 continue
-            verb = _("Lanjutkan menilai") if item.rating_status == "draft" else _("Nilai")
-            label = _("{verb} penerapan hasil pelatihan: {name} ({training})").format(
-                verb=verb, name=item.employee_name, training=item.training_title
-            )
-            tasks.append(HomeTask(label, _open_url(item), item.deadline, "l3_overdue" if item.state == "overdue" else "l3_due"))
+            kind = "l3_overdue" if item.state == "overdue" else "l3_due"
+            tasks.append(HomeTask(kind, item.deadline, item.enrollment_id, item.employee_name, item.training_title, item.rating_status == "draft"))
         if len(pending) > HOME_TASK_LIMIT:
-            label = _("Lihat {n} penilaian penerapan lainnya").format(n=len(pending) - HOME_TASK_LIMIT)
-            tasks.append(HomeTask(label, "/penerapan", None, "l3_more"))
+            tasks.append(HomeTask("l3_more", count=len(pending) - HOME_TASK_LIMIT))
     own = employee_groups(session, employee_id, today, window_days)
     for item in own.due:
-        verb = _("Lanjutkan laporan penerapan") if item.rating_status == "draft" else _("Isi laporan penerapan")
-        tasks.append(HomeTask(f"{verb}: {item.training_title}", _open_url(item), item.deadline, "l3_self"))
+        tasks.append(HomeTask("l3_self", item.deadline, item.enrollment_id, training=item.training_title, draft=item.rating_status == "draft"))
     return tasks

@@ -87,6 +87,7 @@ _L3_SUP = "/penerapan/atasan/{enrollment_id:int}"
 _L3_SELF = "/penerapan/diri/{enrollment_id:int}"
 _REPORT = "/laporan/pelatihan/{training_id:int}"
 _IMPORT = "/data-master/impor"
+_GAP_ENROL = "?siklus={cycle_id}&baris={unit_id}&kompetensi={competency_id}"
 _BATCH = _IMPORT + "/{kind:str}/{batch_id:int}"
 
 ROUTES: dict[tuple[str, str], Rule] = {
@@ -121,6 +122,8 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/akpk/siklus/{cycle_id:int}/status"): Rule("hr", "cycle"),
     ("GET", "/akpk/kesenjangan"): Rule("hr"),
     ("GET", "/akpk/kesenjangan/sel"): Rule("hr", "gap_cell", query="?siklus={cycle_id}&baris={unit_id}&kompetensi={competency_id}"),
+    ("GET", "/akpk/kesenjangan/daftarkan"): Rule("hr", "gap_training", query=_GAP_ENROL + "&pelatihan={training_id}"),
+    ("POST", "/akpk/kesenjangan/daftarkan"): Rule("hr", "gap_training", query=_GAP_ENROL),
     # L1 surveys (web/surveys.py): the employee's own invitations
     ("GET", "/survei"): Rule("employee"),
     ("GET", _SURVEY): Rule("employee", "invitation"),
@@ -294,6 +297,9 @@ _TRAINING = """SELECT t.id AS training_id, t.id AS tid FROM training t WHERE t.r
 # the raw-answers export: an attributed questionnaire's training, else one without a questionnaire (404)
 _TRAINING_RAW = """SELECT t.id AS training_id FROM training t LEFT JOIN questionnaire q ON q.id = t.reaction_questionnaire_id
     ORDER BY CASE WHEN q.id IS NULL THEN 1 WHEN q.anonymous THEN 2 ELSE 0 END, t.id LIMIT 1"""
+_GAP_TRAINING = """SELECT g.cycle_id, g.unit_id, g.competency_id, t.id AS training_id FROM assessmentgap g
+    JOIN trainingcompetency tc ON tc.competency_id = g.competency_id JOIN training t ON t.id = tc.training_id
+    WHERE t.starts_on >= CURRENT_DATE AND g.gap > 0 ORDER BY g.cycle_id DESC, g.unit_id, g.competency_id, t.id LIMIT 1"""
 _LEVEL = {"level": "2"}
 
 
@@ -326,6 +332,8 @@ OBJECTS: dict[str, Objects] = {
     "result": Objects(_found(_RESULT_OWN), _found(_RESULT_OTHER)),
     "rating": Objects(_found("SELECT id AS rating_id FROM applicationrating WHERE status = 'submitted' ORDER BY id LIMIT 1")),
     "impact_training": Objects(_found(_TRAINING_OWN), _found(_TRAINING_OTHER)),
+    # a cell of the gap map whose competency a training still to come targets (the demo has one)
+    "gap_training": Objects(_found(_GAP_TRAINING, body=lambda ids: {"pelatihan": str(ids["training_id"])})),
     "import_kind": Objects(_found("SELECT 'pegawai' AS kind")),
     "import_batch": Objects(_found("SELECT 'pegawai' AS kind, coalesce(max(id), 0) + 1000000 AS batch_id FROM importbatch")),
 }

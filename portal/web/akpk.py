@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body, FromPath
+from litestar.params import Body, FromPath, FromQuery
 from sqlmodel import Session
 
 from portal import clock
@@ -23,7 +23,9 @@ from portal.settings import Settings
 from portal.web.core import (
     DB,
     Config,
+    FormData,
     User,
+    first_value,
     flash,
     hr_required,
     positive_int,
@@ -159,14 +161,31 @@ def _gap_filters(request: Request) -> dict[str, str | None]:
     return raw
 
 
-def _gap_ctx(filters: svc.Filters, hm: svc.Heatmap | None, cell: svc.CellDetail | None) -> dict[str, Any]:
+def _gap_ctx(
+    filters: svc.Filters, hm: svc.Heatmap | None, cell: svc.CellDetail | None, upcoming: list[svc.UpcomingTraining] | None = None
+) -> dict[str, Any]:
     return {
         "hm": hm,
         "filters": filters,
         "gap_query": partial(gap_query, filters),
         "class_labels": POSITION_CLASS_LABELS,
         "cell": cell,
+        "upcoming": upcoming or [],
     }
+
+
+def _cell_of(request: Request, db: Any, settings: Settings) -> tuple[dict[str, str | None], svc.Filters, list[Any], svc.Cycle, int, int]:
+    """The heat map filters and the cell (unit, competency) a request names; 404 when it names none."""
+    raw = _gap_filters(request)
+    filters, cycles, cycle = svc.parse_filters(db, raw, clock.today(settings.timezone))
+    try:
+        unit_id = int(raw.get("baris") or "")
+        competency_id = int(raw.get("kompetensi") or "")
+    except ValueError as exc:
+        raise NotFoundException() from exc
+    if cycle is None:
+        raise NotFoundException(_("Siklus penilaian tidak ditemukan."))
+    return raw, filters, cycles, cycle, unit_id, competency_id
 
 
 class GapMapController(Controller):
@@ -183,21 +202,38 @@ class GapMapController(Controller):
 
     @get("/sel", sync_to_thread=True)
     def cell(self, request: Request, db: DB, settings: Config) -> Any:
-        raw = _gap_filters(request)
-        filters, cycles, cycle = svc.parse_filters(db, raw, clock.today(settings.timezone))
-        try:
-            unit_id = int(raw.get("baris") or "")
-            competency_id = int(raw.get("kompetensi") or "")
-            page = int(raw.get("page") or "1")
-        except ValueError as exc:
-            raise NotFoundException() from exc
-        if cycle is None:
-            raise NotFoundException(_("Siklus penilaian tidak ditemukan."))
-        cell = svc.cell_people(db, cycle, unit_id, competency_id, filters.position_class, page)
+        raw, filters, cycles, cycle, unit_id, competency_id = _cell_of(request, db, settings)
+        cell = svc.cell_people(db, cycle, unit_id, competency_id, filters.position_class, int(raw.get("page") or "1"))
         if cell is None:
             raise NotFoundException()
         hm = None if wants_fragment(request) else svc.heatmap(db, filters, cycles, cycle)  # the page shows the map too
-        return render_page_or_fragment(request, "akpk/gaps.html", "akpk/_cell.html", _gap_ctx(filters, hm, cell), db=db)
+        upcoming = svc.upcoming_trainings(db, competency_id, clock.today(settings.timezone))
+        return render_page_or_fragment(request, "akpk/gaps.html", "akpk/_cell.html", _gap_ctx(filters, hm, cell, upcoming), db=db)
+
+    def _enrol_page(self, request: Request, db: Any, settings: Settings, training_id: int | None) -> tuple[Any, ...]:
+        _raw, filters, _cycles, cycle, unit_id, competency_id = _cell_of(request, db, settings)
+        cell = svc.cell_people(db, cycle, unit_id, competency_id, filters.position_class, 1, per_page=1)
+        upcoming = {t.id: t for t in svc.upcoming_trainings(db, competency_id, clock.today(settings.timezone))}
+        if cell is None or training_id not in upcoming:
+            raise NotFoundException()
+        people = svc.people_to_enrol(db, cycle, unit_id, competency_id, filters.position_class, training_id)
+        return filters, cell, upcoming[training_id], people
+
+    @get("/daftarkan", sync_to_thread=True)
+    def enrol_confirm(self, request: Request, db: DB, settings: Config, pelatihan: FromQuery[str] = "") -> Any:
+        """Who would be enrolled in the training: the cell's people with a gap, not enrolled yet."""
+        filters, cell, training, people = self._enrol_page(request, db, settings, query_id(pelatihan))
+        ctx = {"filters": filters, "cell": cell, "training": training, "people": people, "gap_query": partial(gap_query, filters)}
+        return render(request, "akpk/enrol.html", ctx, db=db)
+
+    @post("/daftarkan", sync_to_thread=True)
+    def enrol(self, request: Request, db: DB, user: User, settings: Config, data: FormData) -> Any:
+        training_id = query_id(first_value(data.get("pelatihan")))
+        filters, cell, training, people = self._enrol_page(request, db, settings, training_id)
+        added = svc.enrol_candidates(db, training.id, [p.id for p in people], user.id, cell.competency_id)
+        db.commit()
+        flash(db, user, _("%(n)s pegawai didaftarkan ke %(t)s. Tandai kehadirannya nanti di daftar peserta pelatihan.") % {"n": added, "t": training.title})
+        return redirect(request, "/akpk/kesenjangan/sel?" + gap_query(filters, baris=cell.unit_id, kompetensi=cell.competency_id))
 
 
 CONTROLLERS = [AkpkIndexController, CycleController, GapMapController]

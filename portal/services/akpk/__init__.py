@@ -8,6 +8,8 @@ Modules:
   overview, form, opening and closing (/akpk/siklus).
 - `gap_map`: the heat map of units x competencies with its filters (/akpk/kesenjangan).
 - `gap_cell`: the people behind one cell of the heat map (/akpk/kesenjangan/sel).
+- `development`: from a gap map cell to development: the trainings to come that target its competency,
+  and enrolling the cell's people who have a gap in it.
 - `gap_closure`: the change of participants' levels between the AKPK cycles around a training (the
   impact page /dampak and one person's L3 result read it).
 
@@ -47,8 +49,15 @@ from portal.services.akpk.cycles import (
 from portal.services.akpk.gap_cell import PEOPLE_PER_PAGE, cell_people
 from portal.services.akpk.gap_map import heatmap, parse_filters, subtree_ids, unit_tree
 
+from portal.services.akpk.development import Candidate, UpcomingTraining, enrol_candidates, people_to_enrol, upcoming_trainings
+
 __all__ = [
     "CYCLE_LIST_LIMIT",
+    "Candidate",
+    "UpcomingTraining",
+    "enrol_candidates",
+    "people_to_enrol",
+    "upcoming_trainings",
     "PEOPLE_PER_PAGE",
     "Cell",
     "CellDetail",

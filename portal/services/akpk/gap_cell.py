@@ -5,6 +5,7 @@ position standard has the competency, largest gap first, one page at a time. 3 q
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased
@@ -36,6 +37,24 @@ def cell_people(
     ).one()
     if names.unit_name is None or names.competency_code is None:
         return None
+    stmt, gap, scope = people_select(cycle, unit_id, competency_id, position_class)
+    base = select(Employee.id).select_from(Employee).join(Position, Position.id == Employee.position_id).join(
+        PositionStandard, PositionStandard.position_id == Employee.position_id
+    ).where(*scope)
+    total = int(session.execute(select(func.count()).select_from(base.subquery())).scalar_one())
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(page, 1), pages)
+    rows = session.execute(
+        stmt.order_by(gap.is_(None), gap.desc(), Employee.name, Employee.id).limit(per_page).offset((page - 1) * per_page)
+    ).mappings()
+    people = [Person(**r) for r in rows]
+    return CellDetail(unit_id, names.unit_name, competency_id, names.competency_code, names.competency_name, people, total, page, pages)
+
+
+def people_select(cycle: Cycle, unit_id: int, competency_id: int, position_class: str | None) -> tuple[Any, Any, list[Any]]:
+    """The SELECT of a cell's people (the columns of `Person`), its gap expression (required - final
+    level, NULL when not assessed) and its scope conditions: active people of the unit whose position
+    standard has the competency. Shared by the cell page and the enrolment of its people."""
     self_a, sup_a = aliased(Assessment), aliased(Assessment)
     self_i, sup_i = aliased(AssessmentItem), aliased(AssessmentItem)
     scope = [
@@ -45,21 +64,10 @@ def cell_people(
     ]
     if position_class is not None:
         scope.append(Position.position_class == position_class)
-    base = (
-        select(Employee.id)
-        .select_from(Employee)
-        .join(Position, Position.id == Employee.position_id)
-        .join(PositionStandard, PositionStandard.position_id == Employee.position_id)
-        .where(*scope)
-    )
-    total = int(session.execute(select(func.count()).select_from(base.subquery())).scalar_one())
-    pages = max(1, math.ceil(total / per_page))
-    page = min(max(page, 1), pages)
     self_level = case((self_a.status == "submitted", self_i.level), else_=None)
     sup_level = case((sup_a.status == "submitted", sup_i.level), else_=None)
-    final = func.coalesce(sup_level, self_level)
-    gap = PositionStandard.required_level - final
-    rows = session.execute(
+    gap = PositionStandard.required_level - func.coalesce(sup_level, self_level)
+    stmt = (
         select(
             Employee.id,
             Employee.name,
@@ -79,9 +87,5 @@ def cell_people(
         .outerjoin(sup_a, and_(sup_a.subject_id == Employee.id, sup_a.cycle_id == cycle.id, sup_a.rater_role == "supervisor"))
         .outerjoin(sup_i, and_(sup_i.assessment_id == sup_a.id, sup_i.competency_id == competency_id))
         .where(*scope)
-        .order_by(gap.is_(None), gap.desc(), Employee.name, Employee.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).mappings()
-    people = [Person(**r) for r in rows]
-    return CellDetail(unit_id, names.unit_name, competency_id, names.competency_code, names.competency_name, people, total, page, pages)
+    )
+    return stmt, gap, scope

@@ -149,8 +149,8 @@ def suggest_trainings(
         info[tid] = _Training(title, provider, mode, starts_on, ends_on, jp, status in PARTICIPANT_STATUSES)
         links.setdefault(tid, set()).add(cid)
     ranked = rank_trainings(gaps, links, limit=len(links))
-    # among equal scores, trainings still to come are more useful than past ones
-    ranked.sort(key=lambda t: (-t[1], -len(t[2]), info[t[0]].ends_on < today, t[0]))
+    # trainings still to come first (they can still be joined), each group by the gaps it covers
+    ranked.sort(key=lambda t: (info[t[0]].ends_on < today, -t[1], -len(t[2]), t[0]))
     out = []
     for tid, score, covered in ranked[:limit]:
         t = info[tid]

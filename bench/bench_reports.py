@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests import rig
+from tests.conftest import token_in_page
 
 UNITS = 40
 EMPLOYEES = 5_000
@@ -214,9 +215,11 @@ class Seeder:
                 conn.execute(insert(TrainingSummary), totals[start:start + 20_000])
             for start in range(0, len(values), 20_000):
                 conn.execute(insert(TrainingSummaryValue), values[start:start + 20_000])
-            with Session(bind=conn) as session:  # the L1 roll-up and the counts that submit keeps
-                summaries.rebuild(session, ["l1", "invitations"])
-                session.flush()
+        # the L1 roll-up and the counts that submit keeps, rebuilt in a session of their own (the L1
+        # rebuild loads questionnaire structures, whose cache is keyed by the engine of the session)
+        with Session(self.engine) as session:
+            summaries.rebuild(session, ["l1", "invitations"])
+            session.commit()
         if self.dialect == "postgresql":
             # vacuumed and analyzed, as a database in steady state is (otherwise autovacuum starts on the
             # new rows in the middle of the measurements)
@@ -271,8 +274,8 @@ class Client:
         return resp.status, data
 
     def login(self) -> None:
-        self.request("GET", "/login")
-        token = self.cookies["csrftoken"]
+        _status, page = self.request("GET", "/login")
+        token = token_in_page(page.decode("utf-8"))
         body = urllib.parse.urlencode({"nip": HR_NIP, "password": HR_PASSWORD, "_csrf_token": token}).encode()
         status, _ = self.request("POST", "/login", body, {"Content-Type": "application/x-www-form-urlencoded"})
         assert status == 303, status
@@ -300,8 +303,9 @@ def count_queries(url: str, paths: dict[str, str]) -> dict[str, int]:
     app = create_app(rig.test_settings(url))
     out = {}
     with TestClient(app, base_url="http://testserver.local") as c:
-        c.get("/login")
-        c.post("/login", data={"nip": HR_NIP, "password": HR_PASSWORD, "_csrf_token": c.cookies.get("csrftoken")}, follow_redirects=False)
+        token = token_in_page(c.get("/login").text)
+        resp = c.post("/login", data={"nip": HR_NIP, "password": HR_PASSWORD, "_csrf_token": token}, follow_redirects=False)
+        assert resp.status_code == 303, resp.status_code
         engine = app.state.engine
         for name, path in paths.items():
             with rig.QueryCounter(engine) as qc:
@@ -335,8 +339,9 @@ class PooledServer:
                         return
             except OSError:
                 time.sleep(0.1)
+        log = Path(self.log.name).read_text()[-2000:]
         self.stop()
-        raise RuntimeError(Path(self.log.name).read_text()[-2000:])
+        raise RuntimeError(log)
 
     def stop(self) -> None:
         if self.proc.poll() is None:

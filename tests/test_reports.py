@@ -529,9 +529,7 @@ def test_training_report_figures_equal_a_recount_from_raw_rows(client, db, scena
     b = scenario["T1"]
     raw = _raw_question_counts(db, b.training_id)
     expected = raw_l1(db, date(2031, 1, 1), date(2031, 6, 30), TODAY, training_ids=[b.training_id])
-    from portal.services import report_training
-
-    rep = report_training.training_report(db, b.training_id, TODAY, 5, 30)
+    rep = reports.training_report(db, b.training_id, TODAY, 5, 30)
     assert rep.shown
     assert (rep.invited, rep.submitted) == (10, 8)
     assert rep.response_rate == pytest.approx(80.0)
@@ -575,10 +573,8 @@ def test_training_report_figures_equal_a_recount_from_raw_rows(client, db, scena
 
 def test_training_report_compares_with_trainings_of_the_same_kind(client, db, scenario):
     hr(client)
-    from portal.services import report_training
-
     # T1 and T5 are both 'pelatihan' and shown; T2 is 'pelatihan' but hidden: T1's peers are T5 alone
-    rep = report_training.training_report(db, scenario["T1"].training_id, TODAY, 5, 30)
+    rep = reports.training_report(db, scenario["T1"].training_id, TODAY, 5, 30)
     expected = raw_l1(db, date(2031, 1, 1), date(2031, 6, 30), TODAY, training_ids=[scenario["T5"].training_id])
     assert rep.peers.count == 1
     assert rep.peers.index == pytest.approx(expected["index"])
@@ -609,21 +605,17 @@ def test_small_training_hides_every_figure_and_comment(client, db, scenario):
     printable = client.get(f"/laporan/pelatihan/{t2}/cetak").text
     assert HIDDEN in printable and "Komentar rahasia" not in printable
     # and the service itself never reads them
-    from portal.services import report_training
-
-    rep = report_training.training_report(db, t2, TODAY, 5, 30)
+    rep = reports.training_report(db, t2, TODAY, 5, 30)
     assert all(q.hidden and not q.counts and q.total == 0 for q in rep.questions)
-    page = report_training.comments(db, rep, rep.text_questions[0], "", 1)
+    page = reports.comments(db, rep, rep.text_questions[0], "", 1)
     assert page.rows == [] and not page.allowed
 
 
 def test_a_question_with_fewer_than_five_answers_is_hidden_and_not_pooled(client, db, scenario):
     hr(client)
-    from portal.services import report_training
-
     b = scenario["T5"]
     rel = question_id(b, "relevansi")
-    rep = report_training.training_report(db, b.training_id, TODAY, 5, 30)
+    rep = reports.training_report(db, b.training_id, TODAY, 5, 30)
     q = next(q for q in rep.questions if q.id == rel)
     assert q.hidden and q.counts == {}
     assert "relevansi" not in {d.key for d in rep.dims}
@@ -678,13 +670,13 @@ def test_jp_compliance_per_unit_and_the_sorted_list_below_20(client, db, scenari
     units = reports.unit_options(db)
     filters = reports.parse_filters({"periode": "2031"}, TODAY, units)
     rep = reports.jp_report(db, filters, "jp", "turun", 1, per_page=200)
-    jps = [e["jp"] for e in rep.below]
+    jps = [e.jp for e in rep.below]
     assert jps == sorted(jps, reverse=True) and all(j < 20 for j in jps)
     assert rep.below_total == counts["employees"] - counts["reached"]
     # T1 gave 24 JP to its 10 participants: none of them is below 20
-    assert not {e["nip"] for e in rep.below} & set(DISDUKCAPIL[:6] + DISKOMINFO[:4])
+    assert not {e.nip for e in rep.below} & set(DISDUKCAPIL[:6] + DISKOMINFO[:4])
     by_name = reports.jp_report(db, filters, "nama", "naik", 1, per_page=200)
-    names = [e["name"] for e in by_name.below]
+    names = [e.name for e in by_name.below]
     assert names == sorted(names)
     # sorting through htmx returns the fragment only and the link pushes a shareable URL
     frag = client.get("/laporan/jp?periode=2031&urut=nama&arah=turun", headers={"HX-Request": "true"})
@@ -750,7 +742,7 @@ def test_l3_monitoring_and_impact_from_rows_inserted_directly(client, db, scenar
     assert m.has_l3
     assert (m.total_l3.invited, m.total_l3.submitted, m.total_l3.overdue) == (10, 3, 7)
     assert m.people_total == 7
-    assert all(p["state"] == "overdue" for p in m.people)
+    assert all(p.state == "overdue" for p in m.people)
     page = client.get(f"/laporan/respons?{H1}&jenis=l3&status=terlambat").text
     assert tile(page, "tile-l3-overdue") == "7"
 

@@ -32,6 +32,7 @@ from portal.models import (
     SurveyResponse,
     Training,
 )
+from portal.rules import l3_schedule
 from portal.services import questionnaires as qsvc
 from portal.services import reports
 from portal.services import surveys as svc
@@ -745,6 +746,50 @@ def test_l3_monitoring_and_impact_from_rows_inserted_directly(client, db, scenar
     assert all(p.state == "overdue" for p in m.people)
     page = client.get(f"/laporan/respons?{H1}&jenis=l3&status=terlambat").text
     assert tile(page, "tile-l3-overdue") == "7"
+
+
+def test_l3_overdue_starts_the_day_after_the_window_as_in_the_rules(client, db, scenario):
+    """HR's monitoring follows rules.l3_schedule, like the supervisor's work list: due 30 days after the
+    end (10 Mar -> 9 Apr), expected for 30 days from that day included (9 Apr .. 8 May); on 8 May
+    nothing is overdue, from 9 May every rating not submitted is; the counts, the people list, its
+    export and the training report agree."""
+    hr(client)
+    b = scenario["T1"]
+    l3q = make_questionnaire(db, (("Penerapan", "penerapan", "likert5", "Menerapkan hasil pelatihan.", True, {}),), anonymous=False)
+    db.execute(Questionnaire.__table__.update().where(Questionnaire.id == l3q).values(purpose="application"))
+    db.execute(Training.__table__.update().where(Training.id == b.training_id).values(application_questionnaire_id=l3q, application_due_days=30))
+    enrollment_ids = db.execute(select(Enrollment.id).where(Enrollment.training_id == b.training_id).order_by(Enrollment.id)).scalars().all()
+    hr_id = db.execute(select(Employee.id).where(Employee.nip == DEMO["hr"])).scalar_one()
+    for enr_id in enrollment_ids[:3]:
+        db.add(ApplicationRating(enrollment_id=enr_id, questionnaire_id=l3q, rater_id=hr_id, rater_role="supervisor", status="submitted"))
+    db.commit()
+    schedule = l3_schedule(date(2031, 3, 10), 30, 30)
+    last_day, first_late = date(2031, 5, 8), date(2031, 5, 9)
+    assert (schedule.due_on, schedule.window_ends_on) == (date(2031, 4, 9), last_day)
+    assert (schedule.state(last_day), schedule.state(first_late)) == ("due", "overdue")
+    units = reports.unit_options(db)
+    for today, late in ((last_day, False), (first_late, True)):
+        filters = reports.parse_filters({"periode": "rentang", "dari": "2031-01-01", "sampai": "2031-06-30"}, today, units)
+        m = reports.monitoring(db, filters, today, 30, "l3", "terlambat", 1)
+        assert (m.total_l3.invited, m.total_l3.submitted) == (10, 3)
+        assert (m.total_l3.pending, m.total_l3.overdue) == ((0, 7) if late else (7, 0)), today
+        row = next(t for t in m.trainings if t.key == b.training_id)
+        assert (row.l3_due_on, row.l3_closes_on, row.l3.overdue) == (schedule.due_on, last_day, 7 if late else 0)
+        assert m.people_total == len(m.people) == (7 if late else 0)
+        assert all(p.state == "overdue" and p.closes_on == last_day for p in m.people)
+        waiting = reports.monitoring(db, filters, today, 30, "l3", "belum", 1)
+        assert len(waiting.people) == 7 and {p.state for p in waiting.people} == {"overdue" if late else "pending"}
+        assert all((p.opens_on, p.closes_on) == (schedule.due_on, last_day) for p in waiting.people)
+        rep = reports.training_report(db, b.training_id, today, 5, 30)
+        assert (rep.l3_due_on, rep.l3_closes_on, rep.l3.overdue) == (schedule.due_on, last_day, 7 if late else 0)
+        clock.freeze_today(today)
+        try:
+            listed = client.get(f"/laporan/respons/ekspor/csv?{H1}&jenis=l3&status=terlambat").content.decode("utf-8-sig")
+            page = client.get(f"/laporan/respons?{H1}&jenis=l3&status=belum").text
+        finally:
+            clock.freeze_today(TODAY)
+        assert len(listed.strip().splitlines()) - 1 == (7 if late else 0)
+        assert tile(page, "tile-l3-overdue") == ("7" if late else "0")
 
 
 def test_empty_database_pages_render(client, db, frozen):

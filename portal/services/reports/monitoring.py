@@ -2,15 +2,16 @@
 the supervisors' L3 ratings, per training and per unit, and the list of people to follow up (names,
 never answers), with its export.
 
-L1 is overdue after the invitation's last day (`surveyinvitation.closes_on`). L3 is due
-`application_due_days` after the training ended (`rules.l3_schedule`) and overdue after
-`l3_window_end`."""
+L1 is overdue after the invitation's last day (`surveyinvitation.closes_on`). L3 follows
+`rules.l3_schedule`, like the supervisor's own work list: due `application_due_days` after the training
+ended, expected within `window_days` from that day (the due day included), overdue from the day after
+the window's last day."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, case, func, literal, or_, select
@@ -47,12 +48,6 @@ class Counts:
         self.submitted += other.submitted
         self.pending += other.pending
         self.overdue += other.overdue
-
-
-def l3_window_end(ends_on: date, due_days: int, window_days: int) -> date:
-    """The last day of the expected L3 window as HR's monitoring counts it: `window_days` after the due
-    day (one day later than `rules.l3_schedule`'s window, which includes the due day)."""
-    return l3_schedule(ends_on, due_days, window_days).due_on + timedelta(days=window_days)
 
 
 def l3_counts(invited: int, submitted: int, window_ends_on: date, today: date) -> Counts:
@@ -185,7 +180,7 @@ def monitoring(
     has_l3 = False
     for tid, uid, ends_on, due_days, n, sub in session.execute(l3):
         has_l3 = True
-        c = l3_counts(int(n), int(sub or 0), l3_window_end(ends_on, due_days, window_days), today)
+        c = l3_counts(int(n), int(sub or 0), l3_schedule(ends_on, due_days, window_days).window_ends_on, today)
         by_training.setdefault(tid, [Counts(), Counts()])[1].add(c)
         by_unit.setdefault(uid, [Counts(), Counts()])[1].add(c)
     trainings: list[MonitorRow] = []
@@ -195,7 +190,7 @@ def monitoring(
         l1c, l3c = by_training[r.id]
         schedule = l3_schedule(r.ends_on, r.application_due_days, window_days)
         trainings.append(
-            MonitorRow(r.id, r.title, r.code, l1c, l3c, r.ends_on, r.survey_closes_on, schedule.due_on, l3_window_end(r.ends_on, r.application_due_days, window_days))
+            MonitorRow(r.id, r.title, r.code, l1c, l3c, r.ends_on, r.survey_closes_on, schedule.due_on, schedule.window_ends_on)
         )
     units: list[MonitorRow] = []
     if by_unit:
@@ -238,8 +233,8 @@ def person_state(status: str, opens_on: date | None, closes_on: date | None, tod
 def person(row: Any, jenis: str, today: date, window_days: int) -> Person:
     """A row of `people_select` as a Person: the L3 dates from the rating's schedule."""
     if jenis == "l3":
-        opens_on = l3_schedule(row.ends_on, row.due_days, window_days).due_on
-        closes_on = l3_window_end(row.ends_on, row.due_days, window_days)
+        schedule = l3_schedule(row.ends_on, row.due_days, window_days)
+        opens_on, closes_on = schedule.due_on, schedule.window_ends_on
     else:
         opens_on, closes_on = row.opens_on, row.closes_on
     state = person_state(row.status, opens_on, closes_on, today)
@@ -276,8 +271,8 @@ def people_select(dialect: str, filters: Filters, today: date, window_days: int,
             .where(*in_period, took_part(Enrollment.status), Training.application_questionnaire_id.is_not(None))
         )
         not_done = or_(rating.status.is_(None), rating.status != "submitted")
-        # the window's last day (l3_window_end) is before today
-        window_ends_on = sql_dialect.day_number(dialect, Training.ends_on) + Training.application_due_days + window_days
+        # the window's last day (rules.l3_schedule: due day + window - 1) is before today
+        window_ends_on = sql_dialect.day_number(dialect, Training.ends_on) + Training.application_due_days + (max(window_days, 1) - 1)
         past = window_ends_on < sql_dialect.day_number_of(today)
     else:
         stmt = (

@@ -38,7 +38,7 @@ from portal.services.reports.labels import (
     state_text,
     suppressed_text,
 )
-from portal.services.reports.monitoring import Counts, l3_counts, l3_window_end
+from portal.services.reports.monitoring import Counts, l3_counts
 from portal.services.reports.training_questions import Category, QuestionStat, load_questions
 
 
@@ -206,8 +206,8 @@ def training_report(session: Session, training_id: int, today: date, min_group: 
     l3 = None
     due_on = window_ends_on = None
     if training.application_questionnaire_id:
-        due_on = l3_schedule(training.ends_on, training.application_due_days, window_days).due_on
-        window_ends_on = l3_window_end(training.ends_on, training.application_due_days, window_days)
+        schedule = l3_schedule(training.ends_on, training.application_due_days, window_days)
+        due_on, window_ends_on = schedule.due_on, schedule.window_ends_on
         rating = aliased(ApplicationRating)
         counts = dict(
             session.execute(

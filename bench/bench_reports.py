@@ -8,8 +8,7 @@ Seeds, per backend, ONE organisation that stays the same at every size: 40 units
 100,000 L1 invitations) and an attributed 30-question reaction questionnaire (25 Likert items over the
 five dimensions, a 0-10 item, two single-choice, one multi-choice, one free-text). Only the number of
 submitted responses grows: 333 responses (10,000 answers), 33,333 (1,000,000) and 100,000 responses
-x 30 answers (3,000,000), each with its invitation marked submitted, its answer cells written as CSV
-(surveyresponse.csv_answers, by the same exports.AnswerLayout as submit) and the summaries
+x 30 answers (3,000,000), each with its invitation marked submitted and the summaries
 (trainingsummary/-value) rewritten to match, exactly as the survey engine keeps them.
 Inserts: SQLAlchemy Core executemany on SQLite, COPY on PostgreSQL for the two big tables.
 
@@ -42,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests import rig
+from tests.conftest import token_in_page
 
 UNITS = 40
 EMPLOYEES = 5_000
@@ -85,7 +85,7 @@ class Seeder:
         )
         from sqlmodel import Session
 
-        from portal.services import exports, report_training, summaries
+        from portal.services import summaries
 
         t0 = time.perf_counter()
         rng = self.rng
@@ -121,8 +121,6 @@ class Seeder:
                 for i, (k, d, o) in enumerate(questions)])
             self.questions = conn.execute(select(Question.id, Question.kind).where(Question.questionnaire_id == qid).order_by(Question.position)).all()
             self.qid = qid
-            # the answer cells that submit writes per response (for the raw-rows export)
-            self.layout = exports.AnswerLayout(report_training.raw_export_questions(conn, qid))
             span = (date(LAST_YEAR, 10, 31) - date(FIRST_YEAR, 1, 10)).days
             trainings = []
             for i in range(TRAININGS):
@@ -176,7 +174,6 @@ class Seeder:
                 responses, answers_rows = [], []
                 for inv_id, tid, emp in part:
                     rid = f"{rng.getrandbits(128):032x}"
-                    first = len(answers_rows)
                     level = self.levels[tid]
                     for qid_, kind in self.questions:
                         num = txt = None
@@ -201,9 +198,8 @@ class Seeder:
                             txt = f"Komentar peserta {inv_id}: materi relevan, waktu praktik perlu ditambah."
                         self.sums[(tid, qid_)][0] += 1
                         answers_rows.append((rid, qid_, num, None, txt))
-                    cells = self.layout.csv_cells(a[1:] for a in answers_rows[first:])  # as submit does
-                    responses.append((rid, tid, self.qid, emp, inv_id, when, cells))
-                self._copy(conn, "surveyresponse", ("id", "training_id", "questionnaire_id", "respondent_id", "invitation_id", "submitted_at", "csv_answers"), responses)
+                    responses.append((rid, tid, self.qid, emp, inv_id, when))
+                self._copy(conn, "surveyresponse", ("id", "training_id", "questionnaire_id", "respondent_id", "invitation_id", "submitted_at"), responses)
                 self._copy(conn, "answer", ("response_id", "question_id", "value_num", "value_before", "value_text"), answers_rows)
                 conn.execute(update(SurveyInvitation).where(SurveyInvitation.id.in_([p[0] for p in part])).values(status="submitted"))
             conn.execute(delete(TrainingSummaryValue))
@@ -214,9 +210,11 @@ class Seeder:
                 conn.execute(insert(TrainingSummary), totals[start:start + 20_000])
             for start in range(0, len(values), 20_000):
                 conn.execute(insert(TrainingSummaryValue), values[start:start + 20_000])
-            with Session(bind=conn) as session:  # the L1 roll-up and the counts that submit keeps
-                summaries.rebuild(session, ["l1", "invitations"])
-                session.flush()
+        # the L1 roll-up and the counts that submit keeps, rebuilt in a session of their own (the L1
+        # rebuild loads questionnaire structures, whose cache is keyed by the engine of the session)
+        with Session(self.engine) as session:
+            summaries.rebuild(session, ["l1", "invitations"])
+            session.commit()
         if self.dialect == "postgresql":
             # vacuumed and analyzed, as a database in steady state is (otherwise autovacuum starts on the
             # new rows in the middle of the measurements)
@@ -271,8 +269,8 @@ class Client:
         return resp.status, data
 
     def login(self) -> None:
-        self.request("GET", "/login")
-        token = self.cookies["csrftoken"]
+        _status, page = self.request("GET", "/login")
+        token = token_in_page(page.decode("utf-8"))
         body = urllib.parse.urlencode({"nip": HR_NIP, "password": HR_PASSWORD, "_csrf_token": token}).encode()
         status, _ = self.request("POST", "/login", body, {"Content-Type": "application/x-www-form-urlencoded"})
         assert status == 303, status
@@ -300,8 +298,9 @@ def count_queries(url: str, paths: dict[str, str]) -> dict[str, int]:
     app = create_app(rig.test_settings(url))
     out = {}
     with TestClient(app, base_url="http://testserver.local") as c:
-        c.get("/login")
-        c.post("/login", data={"nip": HR_NIP, "password": HR_PASSWORD, "_csrf_token": c.cookies.get("csrftoken")}, follow_redirects=False)
+        token = token_in_page(c.get("/login").text)
+        resp = c.post("/login", data={"nip": HR_NIP, "password": HR_PASSWORD, "_csrf_token": token}, follow_redirects=False)
+        assert resp.status_code == 303, resp.status_code
         engine = app.state.engine
         for name, path in paths.items():
             with rig.QueryCounter(engine) as qc:
@@ -335,8 +334,9 @@ class PooledServer:
                         return
             except OSError:
                 time.sleep(0.1)
+        log = Path(self.log.name).read_text()[-2000:]
         self.stop()
-        raise RuntimeError(Path(self.log.name).read_text()[-2000:])
+        raise RuntimeError(log)
 
     def stop(self) -> None:
         if self.proc.poll() is None:

@@ -211,21 +211,6 @@ def summaries_rebuild(name: str | None) -> None:
         click.echo(f"Ringkasan {done} dibangun ulang: {count} baris.")
 
 
-@scores.command("fill-export-rows", help="Write the stored CSV answer cells of the responses of attributed "
-                "questionnaires that have none (submitted before they existed, or loaded in bulk), for the "
-                "raw-rows export. Anonymous responses are never touched.")
-@click.option("--questionnaire", "questionnaire_id", default=None, type=int, help="Only this questionnaire id.")
-def scores_fill_export_rows(questionnaire_id: int | None) -> None:
-    from portal.db import make_engine
-    from portal.services import report_training
-
-    engine = make_engine(_settings())
-    try:
-        written = report_training.fill_csv_answers(engine, questionnaire_id)
-    finally:
-        engine.dispose()
-    click.echo(f"Sel CSV jawaban ditulis untuk {written} tanggapan.")
-
 if __name__ == "__main__":  # pragma: no cover
     main()
 

@@ -366,9 +366,6 @@ class SurveyResponse(SQLModel, table=True):
         default=None, foreign_key="surveyinvitation.id", sa_column_kwargs={"unique": True}
     )
     submitted_at: datetime | None = None
-    # attributed questionnaires only: the answer cells as CSV, written at submit (the raw-rows export;
-    # see exports.AnswerLayout.csv_cells). NULL for anonymous responses and for older ones.
-    csv_answers: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class Answer(SQLModel, table=True):

@@ -71,8 +71,8 @@ def l3_schedule(ends_on: date, due_days: int | None, window_days: int = L3_WINDO
 # non-classroom (non_klasikal), with the label HR sees. The stored value is the key.
 TRAINING_KINDS: dict[str, tuple[str, str]] = {
     "pelatihan": ("Pelatihan", "klasikal"),
-    "seminar": ("Seminar / konferensi", "klasikal"),
-    "workshop": ("Workshop / lokakarya", "klasikal"),
+    "seminar": ("Seminar", "klasikal"),
+    "workshop": ("Workshop", "klasikal"),
     "kursus": ("Kursus", "klasikal"),
     "penataran": ("Penataran", "klasikal"),
     "bimtek": ("Bimbingan teknis", "klasikal"),
@@ -81,8 +81,8 @@ TRAINING_KINDS: dict[str, tuple[str, str]] = {
     "mentoring": ("Mentoring", "non_klasikal"),
     "e_learning": ("E-learning", "non_klasikal"),
     "jarak_jauh": ("Pelatihan jarak jauh", "non_klasikal"),
-    "magang": ("Magang / praktik kerja", "non_klasikal"),
-    "benchmarking": ("Patok banding (benchmarking)", "non_klasikal"),
+    "magang": ("Magang", "non_klasikal"),
+    "benchmarking": ("Benchmarking", "non_klasikal"),
     "pertukaran": ("Pertukaran pegawai", "non_klasikal"),
     "datasering": ("Detasering (secondment)", "non_klasikal"),
     "belajar_mandiri": ("Belajar mandiri", "non_klasikal"),

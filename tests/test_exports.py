@@ -9,7 +9,7 @@ from datetime import date
 
 from openpyxl import load_workbook
 
-from portal.services import exports
+from portal.services.reports import exports
 
 DANGEROUS = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "<script>alert(1)</script>"]
 
@@ -35,37 +35,6 @@ def test_csv_neutralises_and_keeps_text():
             assert written == original
     # the script tag is plain text in a CSV: it is escaped where it is rendered (HTML), not here
     assert "<script>alert(1)</script>" in comments
-
-
-def test_csv_text_writes_a_cell_as_csv_chunks_does():
-    """csv_text (used for cells written ahead, e.g. by the database) must match csv_chunks exactly."""
-    import random
-
-    rng = random.Random(7)
-    alphabet = ['=', '+', '-', '@', '\t', '\r', '\n', ',', '"', "'", ";", " ", "a", "Z", "1", "é", "–", "\x01"]
-    samples = ["", *DANGEROUS, *("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 6))) for _ in range(2000))]
-    for value in samples:
-        written = b"".join(exports.csv_chunks(["A", "B"], [[value, "x"]])).decode("utf-8-sig")
-        assert written == "A,B\r\n" + exports.csv_text(value) + ",x\r\n", repr(value)
-
-
-class _Written:
-    """Rows already written as CSV text, in blocks of lines (as report_training.RawRows)."""
-
-    def __init__(self, *blocks: str) -> None:
-        self.blocks = blocks
-
-    def __iter__(self):
-        raise AssertionError("the rows are not read one by one")
-
-    def csv_blocks(self):
-        yield from self.blocks
-
-
-def test_csv_passes_rows_written_ahead_through():
-    chunks = list(exports.csv_chunks(["No", "Nilai"], _Written("1,'=x\r\n", "2,y\r\n")))
-    assert chunks == ["\ufeffNo,Nilai\r\n1,'=x\r\n".encode(), b"2,y\r\n"]  # the BOM and the headers with the first block
-    assert list(exports.csv_chunks(["No"], _Written())) == ["\ufeffNo\r\n".encode()]
 
 
 def test_xlsx_cells_are_strings_not_formulas(tmp_path):

@@ -28,6 +28,7 @@ from portal.models import (
     Questionnaire,
     SurveyResponse,
     Training,
+    Unit,
 )
 from portal.services import reports
 from tests.conftest import DEMO, login, text_of
@@ -72,8 +73,11 @@ def read_xlsx(resp, tmp_path) -> list[list[Any]]:
     assert resp.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     path = tmp_path / "x.xlsx"
     path.write_bytes(resp.content)
-    ws = load_workbook(path, read_only=True).active
-    return [[c for c in row] for row in ws.iter_rows(values_only=True)]
+    book = load_workbook(path, read_only=True)
+    try:
+        return [list(row) for row in book.active.iter_rows(values_only=True)]
+    finally:
+        book.close()  # a read-only workbook keeps its file open until closed
 
 
 def hr(client) -> int:
@@ -369,7 +373,132 @@ def test_xlsx_export_of_a_report_opens_and_keeps_numbers_numeric(client, db, sce
     assert by_code["LAP-T1"]["Peserta"] == t1.participants
 
 
-# --------------------------------------------------------------------------- raw rows written as CSV by the database
+# --------------------------------------------------------------------------- the raw export: one mechanism
+
+
+def _pinned_dataset(db) -> dict[str, int]:
+    """A small known dataset for the raw export: an attributed questionnaire whose column order is not
+    its question-id order, with a retrospective item (before/after), single and multi choice (labels
+    that need quoting or neutralising), free text with commas, quotes and line breaks, values stored as
+    the survey engine would not store them, a response without a respondent and without a time, one
+    without answers, an answer to another questionnaire's question; names, units and codes that a
+    spreadsheet would run or that need quoting; and an anonymous questionnaire beside it."""
+    unit = Unit(code="PIN", name='Bidang "Uji", Seksi A')
+    db.add(unit)
+    db.flush()
+    people = [
+        Employee(nip="200001012026011001", name='=Budi, "B"', unit_id=unit.id),
+        Employee(nip="200001012026011002", name="Citra\nDewi", unit_id=None),
+        Employee(nip="200001012026011003", name="@Eka", unit_id=unit.id),
+    ]
+    db.add_all(people)
+    attributed = Questionnaire(title="Uji CSV tersemat", purpose="reaction", anonymous=False, locked=True)
+    anonymous = Questionnaire(title="Uji anonim tersemat", purpose="reaction", anonymous=True, locked=True)
+    db.add_all([attributed, anonymous])
+    db.flush()
+    specs = [  # (position, kind, options, retrospective, text)
+        (3, "likert5", None, True, 'Materi "jelas", terstruktur?'),
+        (1, "scale0_10", None, False, "Rekomendasi?"),
+        (2, "single", ["=Tatap muka", "Daring, penuh", 'Cam"puran'], False, "Cara ikut?"),
+        (4, "multi", ["Teori", "+Praktik", "Diskusi, kelompok", 'Studi "kasus"'], False, "Bagian berguna?"),
+        (5, "text", None, False, "Saran Anda untuk penyelenggaraan pelatihan berikutnya, termasuk jadwal dan tempatnya?"),
+        (6, "single", [], False, "Pilihan tanpa label?"),
+    ]
+    qs = []
+    for position, kind, options, retro, text in specs:
+        q = Question(questionnaire_id=attributed.id, section="Bagian", position=position, text=text, kind=kind, required=False,
+                     options=None if options is None else json.dumps(options), dimension="materi" if kind == "likert5" else "lainnya",
+                     retrospective=retro)
+        db.add(q)
+        qs.append(q)
+    other = Question(questionnaire_id=anonymous.id, section="Bagian", position=1, text="Anonim?", kind="likert5", required=True,
+                     options=None, dimension="materi", retrospective=False)
+    db.add(other)
+    db.flush()
+    t1 = Training(code="=PIN-1", title='Pelatihan, "uji" satu', kind="pelatihan", mode="klasikal", starts_on=date(2031, 3, 1),
+                  ends_on=date(2031, 3, 2), jp=2, reaction_questionnaire_id=attributed.id)
+    t2 = Training(code="PIN-2", title="Pelatihan dua", kind="pelatihan", mode="klasikal", starts_on=date(2031, 4, 1),
+                  ends_on=date(2031, 4, 2), jp=2, reaction_questionnaire_id=attributed.id)
+    t3 = Training(code="PIN-ANON", title="Pelatihan anonim", kind="pelatihan", mode="klasikal", starts_on=date(2031, 4, 1),
+                  ends_on=date(2031, 4, 2), jp=2, reaction_questionnaire_id=anonymous.id)
+    db.add_all([t1, t2, t3])
+    db.flush()
+    a, b, c, d, e, f = (q.id for q in qs)
+    emp1, emp2, emp3 = (p.id for p in people)
+
+    def at(*parts: int) -> datetime:
+        return datetime(*parts, tzinfo=UTC)
+
+    responses = [  # (id, training, questionnaire, respondent, submitted at, {question: (num, before, text)})
+        ("5f" + "0" * 30, t2.id, attributed.id, emp2, at(2031, 4, 5, 7, 0, 0), {e: (None, None, "-1+2"), d: (None, None, "x"), c: (7, None, None)}),
+        ("0a" + "0" * 30, t1.id, attributed.id, emp1, at(2031, 3, 3, 8, 15, 59),
+         {a: (4, 2, None), b: (9, None, None), c: (0, None, None), d: (None, None, "0,2"), e: (None, None, 'baris\nbaru, "kutip"')}),
+        ("1b" + "0" * 30, t1.id, attributed.id, emp2, at(2031, 3, 3, 23, 59, 0),
+         {a: (5, None, None), b: (0, None, None), c: (2, None, None), d: (None, None, "1,3"), e: (None, None, "=SUM(A1)"), f: (None, None, "teks")}),
+        ("2c" + "0" * 30, t1.id, attributed.id, None, None, {b: (10, None, None), e: (None, None, "Windows\r\nbaris; @akhir")}),
+        ("3d" + "0" * 30, t2.id, attributed.id, emp3, at(2031, 4, 3, 0, 0, 1), {}),
+        ("4e" + "0" * 30, t2.id, attributed.id, emp1, at(2031, 4, 4, 12, 0, 0),
+         {a: (1, 5, None), b: (-3, None, None), c: (None, None, "Lainnya, sebutkan"), d: (None, None, "2,0,9"), e: (None, None, "\tindent"),
+          other.id: (4, None, None)}),
+        ("6a" + "0" * 30, t3.id, anonymous.id, None, None, {other.id: (3, None, None)}),
+        ("7b" + "0" * 30, t3.id, anonymous.id, None, None, {other.id: (5, None, None)}),
+    ]
+    db.execute(insert(SurveyResponse.__table__), [
+        {"id": rid, "training_id": tid, "questionnaire_id": qn, "respondent_id": who, "invitation_id": None, "submitted_at": when}
+        for rid, tid, qn, who, when, _answers in responses
+    ])
+    db.execute(insert(Answer.__table__), [
+        {"response_id": rid, "question_id": q, "value_num": num, "value_before": before, "value_text": text}
+        for rid, _t, _qn, _who, _when, answers in responses for q, (num, before, text) in answers.items()
+    ])
+    db.commit()
+    return {"t1": t1.id, "t2": t2.id, "anonymous_training": t3.id, "questionnaire": attributed.id, "anonymous": anonymous.id}
+
+
+# written by the export before it lost its stored CSV cells (portal 3ae4138, stored and computed cells
+# alike, SQLite and PostgreSQL): the bytes must not change
+PINNED_TRAINING_CSV = (
+    "\ufeff"
+    'ID tanggapan,NIP,Nama,Unit kerja,Kode pelatihan,Pelatihan,Waktu kirim (UTC),P1. Rekomendasi?,P2. Cara ikut?,"P3. Materi ""jelas"", terstruktur?",P3. sebelum,P4. Bagian berguna?,"P5. Saran Anda untuk penyelenggaraan pelatihan berikutnya, term…",P6. Pilihan tanpa label?\r\n'
+    '0a000000000000000000000000000000,200001012026011001,"\'=Budi, ""B""","Bidang ""Uji"", Seksi A",\'=PIN-1,"Pelatihan, ""uji"" satu",2031-03-03 08:15,9,\'=Tatap muka,4,2,"Teori; Diskusi, kelompok","baris\nbaru, ""kutip""",\r\n'
+    '1b000000000000000000000000000000,200001012026011002,"Citra\nDewi",,\'=PIN-1,"Pelatihan, ""uji"" satu",2031-03-03 23:59,0,"Cam""puran",5,,"\'+Praktik; Studi ""kasus""",\'=SUM(A1),teks\r\n'
+    '2c000000000000000000000000000000,,,,\'=PIN-1,"Pelatihan, ""uji"" satu",,10,,,,,"Windows\r\nbaris; @akhir",\r\n'
+)
+PINNED_PERIOD_CSV = PINNED_TRAINING_CSV + (
+    '3d000000000000000000000000000000,200001012026011003,\'@Eka,"Bidang ""Uji"", Seksi A",PIN-2,Pelatihan dua,2031-04-03 00:00,,,,,,,\r\n'
+    '4e000000000000000000000000000000,200001012026011001,"\'=Budi, ""B""","Bidang ""Uji"", Seksi A",PIN-2,Pelatihan dua,2031-04-04 12:00,-3,"Lainnya, sebutkan",1,5,"Diskusi, kelompok; Teori; 9",\'\tindent,\r\n'
+    '5f000000000000000000000000000000,200001012026011002,"Citra\nDewi",,PIN-2,Pelatihan dua,2031-04-05 07:00,,7,,,,\'-1+2,\r\n'
+)
+
+
+def test_raw_export_is_pinned_byte_for_byte(client, db, frozen, tmp_path):
+    """Attributed: the CSV of a known dataset, byte for byte (BOM, headers, quoting, neutralised cells,
+    option labels, before/after columns, a response without respondent or time, one without answers),
+    for one training and for a period; the XLSX has the same cells. Anonymous: refused, both ways."""
+    hr(client)
+    ids = _pinned_dataset(db)
+    urls = {
+        f"/laporan/pelatihan/{ids['t1']}/jawaban/{{fmt}}": PINNED_TRAINING_CSV,
+        f"/laporan/jawaban/{{fmt}}?kuesioner={ids['questionnaire']}&periode=rentang&dari=2031-01-01&sampai=2031-06-30": PINNED_PERIOD_CSV,
+    }
+    for url, expected in urls.items():
+        resp = client.get(url.format(fmt="csv"))
+        assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/csv")
+        assert resp.content == expected.encode("utf-8"), url
+        cells = list(csv.reader(io.StringIO(expected[1:])))
+        xlsx = read_xlsx(client.get(url.format(fmt="xlsx")), tmp_path)
+        # (a carriage return is stored as the escape "_x000D_", which Excel reads back and openpyxl does not)
+        assert [["" if v is None else str(v).replace("_x000D_", "\r") for v in row] for row in xlsx] == cells, url
+    # a unit filter keeps its staff's responses only (the respondent-less one goes too)
+    unit = db.execute(select(Employee.unit_id).where(Employee.nip == "200001012026011001")).scalar_one()
+    resp = client.get(f"/laporan/jawaban/csv?kuesioner={ids['questionnaire']}&periode=2031&unit={unit}")
+    assert [r[0][:2] for r in read_csv(resp)[1:]] == ["0a", "3d", "4e"]
+    # anonymous: the responses carry no respondent, and no raw export exists for them
+    anonymous = db.execute(select(SurveyResponse.respondent_id).where(SurveyResponse.training_id == ids["anonymous_training"])).scalars().all()
+    assert anonymous == [None, None]
+    for url in (f"/laporan/pelatihan/{ids['anonymous_training']}/jawaban/{{fmt}}", f"/laporan/jawaban/{{fmt}}?kuesioner={ids['anonymous']}&periode=2031"):
+        for fmt in ("csv", "xlsx"):
+            assert client.get(url.format(fmt=fmt)).status_code == 403
 
 
 ODD_TEXTS = [
@@ -380,8 +509,8 @@ ODD_TEXTS = [
 
 def _odd_questionnaire(db, *, reversed_positions: bool, plain_labels: bool = True) -> list[Question]:
     """Every kind, labels that a spreadsheet would run or that hold commas and quotes, a multi-choice
-    question with more options than `report_training.MULTI_LISTED` (plain labels, or one that needs
-    quoting), retrospective items; positions in id order or reversed (column order is position order)."""
+    question with ten options (plain labels, or one that needs quoting), retrospective items; positions
+    in id order or reversed (column order is position order)."""
     qn = Questionnaire(title="Uji CSV mentah", purpose="reaction", anonymous=False, locked=True)
     db.add(qn)
     db.flush()
@@ -434,11 +563,12 @@ def _odd_value(rng: random.Random, q: Question) -> tuple[Any, Any, Any] | None:
     return _usual_value(rng, q)
 
 
-def test_raw_csv_written_by_the_database_matches_the_rows_written_by_python(engine, db, monkeypatch):
-    """The CSV of the raw rows comes from SQL-written cells (fast path: a response that answered every
-    question, in column order) or from Python (any other response); both must be byte for byte what
-    csv_chunks writes from the Python rows that the XLSX export uses."""
-    from portal.services import exports, report_training
+def test_raw_export_of_usual_and_odd_responses_takes_the_same_rules(engine, db, monkeypatch):
+    """A response that answered every question (the usual case) is put in its columns by a fixed pick;
+    any other response answer by answer. Both must write the same bytes, whatever the column order,
+    the labels or the values stored."""
+    from portal.services.reports import exports
+    from portal.services.reports.raw_export import AnswerLayout
 
     rng = random.Random(11)
     people = db.execute(select(Employee.id).order_by(Employee.id)).scalars().all()
@@ -460,7 +590,7 @@ def test_raw_csv_written_by_the_database_matches_the_rows_written_by_python(engi
             when = None if i % 41 == 0 else datetime(2031, 3, 3, rng.randrange(24), rng.randrange(60), rng.randrange(60), tzinfo=UTC)
             responses.append({"id": rid, "training_id": trainings[i % 2].id, "questionnaire_id": qn_id, "respondent_id": respondent,
                               "invitation_id": None, "submitted_at": when})
-            usual = i % 3 != 0  # every question answered as the survey engine stores it (the fast path)
+            usual = i % 3 != 0  # every question answered as the survey engine stores it
             for q in questions:
                 if i % 53 == 0:
                     break  # a response without any answer
@@ -473,35 +603,36 @@ def test_raw_csv_written_by_the_database_matches_the_rows_written_by_python(engi
         db.execute(insert(SurveyResponse.__table__), responses)
         db.execute(insert(Answer.__table__), answers)
         db.commit()
-        qs = report_training.raw_export_questions(db, qn_id)
+        qs = reports.load_questions(db, qn_id)
         units = reports.unit_options(db)
         period = reports.parse_filters({"periode": "rentang", "dari": "2031-01-01", "sampai": "2031-12-31"}, date(2031, 6, 1), units)
         for kwargs in ({"training_id": trainings[0].id}, {"filters": period, "today": date(2031, 6, 1)}):
-            headers, rows = report_training.raw_export(engine, qs, qn_id, **kwargs)
-            parsed: list[int] = []  # the rows that took the general path (Python parses the SQL-written cells)
-            monkeypatch.setattr(report_training.csv, "reader", lambda lines, _r=csv.reader, _p=parsed: _p.append(1) or _r(lines))
-            from_sql = b"".join(exports.csv_chunks(headers, rows))
+            general: list[int] = []  # the responses put in their columns answer by answer
+            values = AnswerLayout.values
+            monkeypatch.setattr(AnswerLayout, "values", lambda self, *a, _v=values, _g=general: _g.append(1) or _v(self, *a))
+            headers, rows = reports.raw_export(engine, qs, qn_id, **kwargs)
+            usual_way = b"".join(exports.csv_chunks(headers, rows))
+            answered_one_by_one = len(general)
+            monkeypatch.setattr(AnswerLayout, "unfold", _answer_by_answer)
+            headers, rows = reports.raw_export(engine, qs, qn_id, **kwargs)
+            every_answer = b"".join(exports.csv_chunks(headers, rows))
             monkeypatch.undo()
-            from_python = b"".join(exports.csv_chunks(headers, iter(rows)))  # a plain iterator: the rows in Python
             n = 120 if "training_id" in kwargs else 240
-            assert len(list(csv.reader(io.StringIO(from_sql.decode("utf-8-sig"))))) == n + 1
-            first_diff = next(((x, y) for x, y in zip(from_sql.split(b"\r\n"), from_python.split(b"\r\n"), strict=False) if x != y), None)
-            assert from_sql == from_python, (reversed_positions, plain_labels, kwargs, first_diff)
-            # column order = question id order: the usual responses took the fast path; else none did
-            fast = not reversed_positions and plain_labels
-            assert (len(parsed) < n * 0.5) if fast else (len(parsed) > n * 0.9), len(parsed)
-        # the same rows from the answer cells stored per response (as submit writes them): the filler
-        # writes them for these bulk-loaded responses, odd ones included
-        assert report_training.fill_csv_answers(engine, qn_id) == 240
-        for kwargs in ({"training_id": trainings[0].id}, {"filters": period, "today": date(2031, 6, 1)}):
-            headers, rows = report_training.raw_export(engine, qs, qn_id, **kwargs)
-            from_cells = b"".join(exports.csv_chunks(headers, rows))
-            from_python = b"".join(exports.csv_chunks(headers, iter(rows)))
-            first_diff = next(((x, y) for x, y in zip(from_cells.split(b"\r\n"), from_python.split(b"\r\n"), strict=False) if x != y), None)
-            assert from_cells == from_python, (reversed_positions, plain_labels, kwargs, first_diff)
+            assert len(list(csv.reader(io.StringIO(usual_way.decode("utf-8-sig"))))) == n + 1
+            first_diff = next(((x, y) for x, y in zip(usual_way.split(b"\r\n"), every_answer.split(b"\r\n"), strict=False) if x != y), None)
+            assert usual_way == every_answer, (reversed_positions, plain_labels, kwargs, first_diff)
+            # two thirds answered everything as the engine stores it: they took the fixed pick
+            assert answered_one_by_one < n * 0.5, answered_one_by_one
 
 
-# --------------------------------------------------------------------------- answer cells written at submit
+def _answer_by_answer(self, question_ids: str, answers: str, befores: str | None) -> list[Any]:
+    """`AnswerLayout.unfold` without its usual-response shortcut."""
+    merged = json.loads(answers)
+    before_values = json.loads(befores) if befores is not None else [None] * len(merged)
+    return self.label(self.values(json.loads(question_ids), merged, before_values))
+
+
+# --------------------------------------------------------------------------- submitted through the survey engine
 
 ODD_SPEC = (
     ("Materi", "materi", "likert5", "Materi jelas.", True, {"retrospective": True}),
@@ -520,13 +651,13 @@ def _csv_export(client, training_id: int) -> bytes:
     return resp.content
 
 
-def test_submit_writes_each_responses_export_cells_and_the_export_reads_them(client, db, engine, frozen):
-    """Attributed: submit stores the response's answer cells as CSV; the export written from them is
-    byte for byte the export computed from the answers (cells NULL again: the database writes them),
-    and `fill_csv_answers` writes back exactly what submit wrote. Anonymous: never any."""
-    from portal.services import report_training
+def test_responses_submitted_through_the_survey_engine_are_exported_from_their_answers(client, db, frozen):
+    """Attributed responses submitted the usual way (optional questions left out now and then, before
+    values): the export writes every cell from the answers; nothing is stored per response for it."""
+    from sqlalchemy import inspect
 
     hr(client)
+    assert "csv_answers" not in {c["name"] for c in inspect(db.connection()).get_columns("surveyresponse")}
     nips = DISDUKCAPIL[:7]
     b = build_training(db, "LAP-SEL", date(2031, 2, 10), nips, anonymous=False, spec=ODD_SPEC)
     rng = random.Random(8)
@@ -536,53 +667,26 @@ def test_submit_writes_each_responses_export_cells_and_the_export_reads_them(cli
         data = random_answers(rng, b.structure, skip=skip, texts=[texts[k]])
         data.update({f"q{q.id}_sebelum": str(rng.randint(1, 5)) for q in b.structure.questions if q.retrospective})
         submit(db, b, nip, data)
-    stored = dict(db.execute(select(SurveyResponse.id, SurveyResponse.csv_answers).where(SurveyResponse.training_id == b.training_id)).all())
-    assert len(stored) == 7 and all(v for v in stored.values())
-    from_cells = _csv_export(client, b.training_id)
-
-    db.execute(update(SurveyResponse).where(SurveyResponse.training_id == b.training_id).values(csv_answers=None))
-    db.commit()
-    from_answers = _csv_export(client, b.training_id)
-    assert from_cells == from_answers
-    rows = list(csv.reader(io.StringIO(from_cells.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(_csv_export(client, b.training_id).decode("utf-8-sig"))))
+    assert len(rows) == 8
     text_col = rows[0].index(next(h for h in rows[0] if h.endswith("Saran?")))
     assert sorted(r[text_col] for r in rows[1:] if r[text_col]) == sorted(
         ("'" + v) if v.startswith(("=", "+", "-", "@")) else v for v in texts if texts.index(v) % 3
     )
     single_col = rows[0].index(next(h for h in rows[0] if h.endswith("Cara ikut?")))
     assert {r[single_col] for r in rows[1:]} <= {"'=Tatap muka", "Daring, penuh", 'Cam"puran'}
-
-    assert report_training.fill_csv_answers(engine) == 7
-    db.expire_all()
-    refilled = dict(db.execute(select(SurveyResponse.id, SurveyResponse.csv_answers).where(SurveyResponse.training_id == b.training_id)).all())
-    assert refilled == stored
-    assert report_training.fill_csv_answers(engine) == 0
-
-    # the export reads the stored cells (not the answers) when every response has them
-    rid = min(stored)
-    db.execute(update(SurveyResponse).where(SurveyResponse.id == rid).values(csv_answers="X,Y"))
-    db.commit()
-    line = next(r for r in csv.reader(io.StringIO(_csv_export(client, b.training_id).decode("utf-8-sig"))) if r[0] == rid)
-    assert line[7:] == ["X", "Y"]
-
-    # anonymous responses never get any, and the filler leaves them alone
-    a = build_training(db, "LAP-ANON", date(2031, 2, 10), DISKOMINFO[:5], anonymous=True, spec=ODD_SPEC)
-    for nip in DISKOMINFO[:5]:
-        data = random_answers(rng, a.structure, texts=["rahasia"])
-        data.update({f"q{q.id}_sebelum": "2" for q in a.structure.questions if q.retrospective})
-        submit(db, a, nip, data)
-    assert report_training.fill_csv_answers(engine) == 0
-    anon = db.execute(select(SurveyResponse.csv_answers).where(SurveyResponse.training_id == a.training_id)).scalars().all()
-    assert anon == [None] * 5
+    before_col = rows[0].index(next(h for h in rows[0] if h.endswith("sebelum")))
+    assert all(r[before_col] in {"1", "2", "3", "4", "5"} for r in rows[1:])
+    many_col = rows[0].index(next(h for h in rows[0] if h.endswith("Banyak pilihan?")))
+    assert all(all(p.startswith("Pilihan ") for p in r[many_col].split("; ")) for r in rows[1:] if r[many_col])
 
 
-def test_migration_adds_the_cells_column_without_touching_responses(client, db, db_url, frozen):
-    """Down one revision (the column goes, responses and answers stay), then up: the responses have no
-    stored cells, the export computes the same bytes from the answers, and the filler stores them."""
+def test_migration_drops_the_stored_cells_without_touching_responses(client, db, db_url, frozen):
+    """Down one revision (the column comes back, empty), then up (it goes): responses and answers stay,
+    and the export writes the same bytes at every step."""
     from sqlalchemy import create_engine, func, inspect
 
     from portal.cli import downgrade_database, upgrade_database
-    from portal.services import report_training
     from tests import rig
 
     hr(client)
@@ -593,17 +697,23 @@ def test_migration_adds_the_cells_column_without_touching_responses(client, db, 
     before = _csv_export(client, b.training_id)
     counts = db.execute(select(func.count()).select_from(SurveyResponse)).scalar_one(), db.execute(select(func.count()).select_from(Answer)).scalar_one()
     db.close()
-    downgrade_database(rig.test_settings(db_url), "3c1f0a9d2b7e")
-    engine = create_engine(db_url.replace("postgresql://", "postgresql+psycopg://"))
-    try:
-        with engine.connect() as conn:
-            assert "csv_answers" not in {c["name"] for c in inspect(conn).get_columns("surveyresponse")}
-            assert (conn.exec_driver_sql("SELECT count(*) FROM surveyresponse").scalar_one(), conn.exec_driver_sql("SELECT count(*) FROM answer").scalar_one()) == counts
-    finally:
-        engine.dispose()
+
+    def columns_and_counts() -> tuple[set[str], tuple[int, int]]:
+        engine = create_engine(db_url.replace("postgresql://", "postgresql+psycopg://"))
+        try:
+            with engine.connect() as conn:
+                names = {c["name"] for c in inspect(conn).get_columns("surveyresponse")}
+                cells = conn.exec_driver_sql("SELECT count(*) FROM surveyresponse").scalar_one(), conn.exec_driver_sql("SELECT count(*) FROM answer").scalar_one()
+                if "csv_answers" in names:
+                    assert conn.exec_driver_sql("SELECT count(*) FROM surveyresponse WHERE csv_answers IS NOT NULL").scalar_one() == 0
+                return names, cells
+        finally:
+            engine.dispose()
+
+    downgrade_database(rig.test_settings(db_url), "d5a3c8e1f4b6")
+    names, cells = columns_and_counts()
+    assert "csv_answers" in names and cells == counts
     upgrade_database(rig.test_settings(db_url))
-    assert db.execute(select(func.count()).where(SurveyResponse.csv_answers.is_not(None))).scalar_one() == 0
-    assert _csv_export(client, b.training_id) == before
-    assert report_training.fill_csv_answers(client.app.state.engine) == 5
-    assert db.execute(select(func.count()).where(SurveyResponse.csv_answers.is_not(None))).scalar_one() == 5
+    names, cells = columns_and_counts()
+    assert "csv_answers" not in names and cells == counts
     assert _csv_export(client, b.training_id) == before

@@ -32,6 +32,7 @@ from portal.models import (
     SurveyResponse,
     Training,
 )
+from portal.rules import l3_schedule
 from portal.services import questionnaires as qsvc
 from portal.services import reports
 from portal.services import surveys as svc
@@ -529,9 +530,7 @@ def test_training_report_figures_equal_a_recount_from_raw_rows(client, db, scena
     b = scenario["T1"]
     raw = _raw_question_counts(db, b.training_id)
     expected = raw_l1(db, date(2031, 1, 1), date(2031, 6, 30), TODAY, training_ids=[b.training_id])
-    from portal.services import report_training
-
-    rep = report_training.training_report(db, b.training_id, TODAY, 5, 30)
+    rep = reports.training_report(db, b.training_id, TODAY, 5, 30)
     assert rep.shown
     assert (rep.invited, rep.submitted) == (10, 8)
     assert rep.response_rate == pytest.approx(80.0)
@@ -575,10 +574,8 @@ def test_training_report_figures_equal_a_recount_from_raw_rows(client, db, scena
 
 def test_training_report_compares_with_trainings_of_the_same_kind(client, db, scenario):
     hr(client)
-    from portal.services import report_training
-
     # T1 and T5 are both 'pelatihan' and shown; T2 is 'pelatihan' but hidden: T1's peers are T5 alone
-    rep = report_training.training_report(db, scenario["T1"].training_id, TODAY, 5, 30)
+    rep = reports.training_report(db, scenario["T1"].training_id, TODAY, 5, 30)
     expected = raw_l1(db, date(2031, 1, 1), date(2031, 6, 30), TODAY, training_ids=[scenario["T5"].training_id])
     assert rep.peers.count == 1
     assert rep.peers.index == pytest.approx(expected["index"])
@@ -609,21 +606,17 @@ def test_small_training_hides_every_figure_and_comment(client, db, scenario):
     printable = client.get(f"/laporan/pelatihan/{t2}/cetak").text
     assert HIDDEN in printable and "Komentar rahasia" not in printable
     # and the service itself never reads them
-    from portal.services import report_training
-
-    rep = report_training.training_report(db, t2, TODAY, 5, 30)
+    rep = reports.training_report(db, t2, TODAY, 5, 30)
     assert all(q.hidden and not q.counts and q.total == 0 for q in rep.questions)
-    page = report_training.comments(db, rep, rep.text_questions[0], "", 1)
+    page = reports.comments(db, rep, rep.text_questions[0], "", 1)
     assert page.rows == [] and not page.allowed
 
 
 def test_a_question_with_fewer_than_five_answers_is_hidden_and_not_pooled(client, db, scenario):
     hr(client)
-    from portal.services import report_training
-
     b = scenario["T5"]
     rel = question_id(b, "relevansi")
-    rep = report_training.training_report(db, b.training_id, TODAY, 5, 30)
+    rep = reports.training_report(db, b.training_id, TODAY, 5, 30)
     q = next(q for q in rep.questions if q.id == rel)
     assert q.hidden and q.counts == {}
     assert "relevansi" not in {d.key for d in rep.dims}
@@ -678,13 +671,13 @@ def test_jp_compliance_per_unit_and_the_sorted_list_below_20(client, db, scenari
     units = reports.unit_options(db)
     filters = reports.parse_filters({"periode": "2031"}, TODAY, units)
     rep = reports.jp_report(db, filters, "jp", "turun", 1, per_page=200)
-    jps = [e["jp"] for e in rep.below]
+    jps = [e.jp for e in rep.below]
     assert jps == sorted(jps, reverse=True) and all(j < 20 for j in jps)
     assert rep.below_total == counts["employees"] - counts["reached"]
     # T1 gave 24 JP to its 10 participants: none of them is below 20
-    assert not {e["nip"] for e in rep.below} & set(DISDUKCAPIL[:6] + DISKOMINFO[:4])
+    assert not {e.nip for e in rep.below} & set(DISDUKCAPIL[:6] + DISKOMINFO[:4])
     by_name = reports.jp_report(db, filters, "nama", "naik", 1, per_page=200)
-    names = [e["name"] for e in by_name.below]
+    names = [e.name for e in by_name.below]
     assert names == sorted(names)
     # sorting through htmx returns the fragment only and the link pushes a shareable URL
     frag = client.get("/laporan/jp?periode=2031&urut=nama&arah=turun", headers={"HX-Request": "true"})
@@ -750,9 +743,53 @@ def test_l3_monitoring_and_impact_from_rows_inserted_directly(client, db, scenar
     assert m.has_l3
     assert (m.total_l3.invited, m.total_l3.submitted, m.total_l3.overdue) == (10, 3, 7)
     assert m.people_total == 7
-    assert all(p["state"] == "overdue" for p in m.people)
+    assert all(p.state == "overdue" for p in m.people)
     page = client.get(f"/laporan/respons?{H1}&jenis=l3&status=terlambat").text
     assert tile(page, "tile-l3-overdue") == "7"
+
+
+def test_l3_overdue_starts_the_day_after_the_window_as_in_the_rules(client, db, scenario):
+    """HR's monitoring follows rules.l3_schedule, like the supervisor's work list: due 30 days after the
+    end (10 Mar -> 9 Apr), expected for 30 days from that day included (9 Apr .. 8 May); on 8 May
+    nothing is overdue, from 9 May every rating not submitted is; the counts, the people list, its
+    export and the training report agree."""
+    hr(client)
+    b = scenario["T1"]
+    l3q = make_questionnaire(db, (("Penerapan", "penerapan", "likert5", "Menerapkan hasil pelatihan.", True, {}),), anonymous=False)
+    db.execute(Questionnaire.__table__.update().where(Questionnaire.id == l3q).values(purpose="application"))
+    db.execute(Training.__table__.update().where(Training.id == b.training_id).values(application_questionnaire_id=l3q, application_due_days=30))
+    enrollment_ids = db.execute(select(Enrollment.id).where(Enrollment.training_id == b.training_id).order_by(Enrollment.id)).scalars().all()
+    hr_id = db.execute(select(Employee.id).where(Employee.nip == DEMO["hr"])).scalar_one()
+    for enr_id in enrollment_ids[:3]:
+        db.add(ApplicationRating(enrollment_id=enr_id, questionnaire_id=l3q, rater_id=hr_id, rater_role="supervisor", status="submitted"))
+    db.commit()
+    schedule = l3_schedule(date(2031, 3, 10), 30, 30)
+    last_day, first_late = date(2031, 5, 8), date(2031, 5, 9)
+    assert (schedule.due_on, schedule.window_ends_on) == (date(2031, 4, 9), last_day)
+    assert (schedule.state(last_day), schedule.state(first_late)) == ("due", "overdue")
+    units = reports.unit_options(db)
+    for today, late in ((last_day, False), (first_late, True)):
+        filters = reports.parse_filters({"periode": "rentang", "dari": "2031-01-01", "sampai": "2031-06-30"}, today, units)
+        m = reports.monitoring(db, filters, today, 30, "l3", "terlambat", 1)
+        assert (m.total_l3.invited, m.total_l3.submitted) == (10, 3)
+        assert (m.total_l3.pending, m.total_l3.overdue) == ((0, 7) if late else (7, 0)), today
+        row = next(t for t in m.trainings if t.key == b.training_id)
+        assert (row.l3_due_on, row.l3_closes_on, row.l3.overdue) == (schedule.due_on, last_day, 7 if late else 0)
+        assert m.people_total == len(m.people) == (7 if late else 0)
+        assert all(p.state == "overdue" and p.closes_on == last_day for p in m.people)
+        waiting = reports.monitoring(db, filters, today, 30, "l3", "belum", 1)
+        assert len(waiting.people) == 7 and {p.state for p in waiting.people} == {"overdue" if late else "pending"}
+        assert all((p.opens_on, p.closes_on) == (schedule.due_on, last_day) for p in waiting.people)
+        rep = reports.training_report(db, b.training_id, today, 5, 30)
+        assert (rep.l3_due_on, rep.l3_closes_on, rep.l3.overdue) == (schedule.due_on, last_day, 7 if late else 0)
+        clock.freeze_today(today)
+        try:
+            listed = client.get(f"/laporan/respons/ekspor/csv?{H1}&jenis=l3&status=terlambat").content.decode("utf-8-sig")
+            page = client.get(f"/laporan/respons?{H1}&jenis=l3&status=belum").text
+        finally:
+            clock.freeze_today(TODAY)
+        assert len(listed.strip().splitlines()) - 1 == (7 if late else 0)
+        assert tile(page, "tile-l3-overdue") == ("7" if late else "0")
 
 
 def test_empty_database_pages_render(client, db, frozen):

@@ -24,7 +24,7 @@ from sqlalchemy import func, select, update
 from portal import clock
 from portal.models import Employee, Enrollment, Questionnaire, SurveyInvitation, SurveyResponse, Training
 from portal.services import questionnaires as qsvc
-from portal.services import report_training
+from portal.services import reports
 from portal.services import surveys as svc
 from portal.services import trainings
 from portal.services.trainings import enrollments
@@ -311,7 +311,7 @@ def test_a_post_without_the_confirmed_anonymity_only_shows_the_confirmation(clie
 
 
 def _published(db, training_id: int, today: date, min_group: int):
-    r = report_training.training_report(db, training_id, today, min_group, 30)
+    r = reports.training_report(db, training_id, today, min_group, 30)
     if r is None or not r.shown:
         return None
     return (r.submitted, tuple((q.id, q.n, q.total, q.n_before, q.total_before, tuple(sorted(q.counts.items()))) for q in r.questions))

@@ -7,7 +7,7 @@ cost per participant. Only additions: no existing row or column is changed or dr
 drops what this revision added).
 
 Revision ID: cb6d87caa1eb
-Revises: d5a3c8e1f4b6
+Revises: 4accd77c975d
 Create Date: 2026-12-07 13:48:19.496726
 
 """
@@ -20,7 +20,7 @@ import sqlmodel.sql.sqltypes
 
 # revision identifiers, used by Alembic.
 revision: str = 'cb6d87caa1eb'
-down_revision: Union[str, Sequence[str], None] = 'd5a3c8e1f4b6'
+down_revision: Union[str, Sequence[str], None] = '4accd77c975d'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

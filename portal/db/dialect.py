@@ -73,6 +73,20 @@ def in_ids(column: ColumnElement, ids: Iterable[int], dialect: str) -> ColumnEle
 
 
 def without_index(dialect: str, column: Any) -> Any:
-    """The column in an expression SQLite's planner cannot serve from an index on it (`column + 0`), to
-    keep it on a better plan; PostgreSQL plans such queries well, so the column as is."""
+    """`column` for a condition that should not steer the plan to the column's index: `column + 0` on
+    SQLite, whose planner then keeps walking the table in primary key order (e.g. for an ORDER BY on
+    the key, instead of sorting all that the index found); the column itself on PostgreSQL, whose
+    planner weighs both plans."""
     return column + 0 if dialect == SQLITE else column
+
+
+def json_list_agg(dialect: str, *values: Any) -> Any:
+    """Per row of a group, the first of `values` that is not NULL (NULL when none is), the group's
+    items as a JSON array, as text (`[4, null, "teks"]`), in the order the group's rows come in (every
+    aggregate of one group sees them in the same order): SQLite's `json_group_array`, PostgreSQL's
+    `json_agg` (of the values as JSON, so that a number and a text can share the array)."""
+    if dialect == POSTGRESQL:
+        value = func.coalesce(*[func.to_json(v) for v in values]) if len(values) > 1 else values[0]
+        return cast(func.json_agg(value), Text)
+    value = func.coalesce(*values) if len(values) > 1 else values[0]
+    return func.json_group_array(value, type_=Text())

@@ -1,48 +1,81 @@
-"""Laporan (HR and admin only): the dashboard, the report of one training (and its printable variant),
-JP compliance, response monitoring, and their CSV/XLSX exports.
+"""Laporan (/laporan, HR and admin only; service: `portal.services.reports`): the dashboard, the training
+list, the report of one training (and its printable variant), JP compliance, response monitoring, and
+their CSV/XLSX exports.
 
 Filters travel in the query string (`periode`, `dari`, `sampai`, `unit`), so every URL is shareable.
 The filter forms use `hx-get` + `hx-push-url`: an htmx request gets the results fragment, anything
-else (a plain visit, the back button's history restore) the full page, from the same partial.
-Every export is streamed and written to the audit log (who, what, with which filters).
+else (a plain visit, the back button's history restore) the full page, from the same partial
+(`render_page_or_fragment`). Every export is streamed and written to the audit log (who, what, with
+which filters). How figures look (CSS classes of chart series) is decided in templates/reports/.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, get
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException, PermissionDeniedException
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Stream
 
 from portal import clock
 from portal.i18n import _
 from portal.models import Questionnaire
-from portal.services import exports, report_training, reports
+from portal.services import reports
 from portal.services.accounts import CurrentUser, audit
+from portal.services.reports import exports
 from portal.settings import Settings
-from portal.web.core import DB, Config, User, hr_required, is_htmx, positive_int, query_id, render
+from portal.web.core import (
+    DB,
+    Config,
+    User,
+    hr_required,
+    positive_int,
+    query_id,
+    render,
+    render_page_or_fragment,
+    wants_fragment,
+)
 
-VARY = {"vary": "HX-Request, HX-Request-Type"}
 FORMATS = ("csv", "xlsx")
 
 
-def partial_request(request: Request) -> bool:
-    """An htmx request that wants a fragment (a history restore asks for the full page)."""
-    return is_htmx(request) and request.headers.get("hx-request-type", "partial") != "full"
+def provide_filter_params(
+    periode: FromQuery[str | None] = None,
+    dari: FromQuery[str | None] = None,
+    sampai: FromQuery[str | None] = None,
+    unit: FromQuery[str | None] = None,
+) -> dict[str, str | None]:
+    """The query parameters of the period and unit filter, as `reports.parse_filters` reads them."""
+    return {"periode": periode, "dari": dari, "sampai": sampai, "unit": unit}
 
 
+FILTERED = {"filter_params": Provide(provide_filter_params, sync_to_thread=False)}
+FilterParams = NamedDependency[dict[str, str | None]]
 
-def _context(request: Request, db: DB, settings: Settings) -> tuple[date, reports.Filters, dict[str, Any]]:
+
+def filter_query(filters: reports.Filters) -> Callable[..., str]:
+    """For the templates: `filter_query(urut="nama")` is the query string of a link that keeps the
+    filters (and adds its own parameters)."""
+
+    def query(**extra: Any) -> str:
+        return urlencode(filters.params(**extra))
+
+    return query
+
+
+def _context(db: DB, settings: Settings, filter_params: dict[str, str | None]) -> tuple[date, reports.Filters, dict[str, Any]]:
     today = clock.today(settings.timezone)
     units = reports.unit_options(db)
-    filters = reports.parse_filters(request.query_params, today, units)
+    filters = reports.parse_filters(filter_params, today, units)
     ctx = {
         "today": today,
         "filters": filters,
+        "filter_query": filter_query(filters),
         "units": units,
         "years": reports.year_options(db, today),
         "min_group": settings.min_group_size,
@@ -51,6 +84,12 @@ def _context(request: Request, db: DB, settings: Settings) -> tuple[date, report
         "partial": False,
     }
     return today, filters, ctx
+
+
+def _page(request: Request, db: DB, page: str, fragment: str, ctx: dict[str, Any]) -> Any:
+    """The page, or its results fragment for an htmx swap (which also swaps the sub-navigation)."""
+    ctx["partial"] = wants_fragment(request)
+    return render_page_or_fragment(request, page, fragment, ctx, db=db)
 
 
 def _stream(
@@ -85,21 +124,19 @@ def _stream(
 class ReportsController(Controller):
     path = "/laporan"
     guards = [hr_required]
+    dependencies = FILTERED
 
     @get(sync_to_thread=True)
-    def index(self, request: Request, db: DB, settings: Config) -> Any:
-        today, filters, ctx = _context(request, db, settings)
+    def index(self, request: Request, db: DB, settings: Config, filter_params: FilterParams) -> Any:
+        today, filters, ctx = _context(db, settings, filter_params)
         ctx["d"] = reports.dashboard(db, filters, today, settings.min_group_size)
-        ctx["partial"] = partial_request(request)
-        if ctx["partial"]:
-            return render(request, "reports/_dashboard.html", ctx, headers=VARY)
-        return render(request, "reports/index.html", ctx, db=db, headers=VARY)
+        return _page(request, db, "reports/index.html", "reports/_dashboard.html", ctx)
 
     @get("/ekspor/{fmt:str}", sync_to_thread=True)
-    def export(self, request: Request, db: DB, user: User, settings: Config, fmt: FromPath[str]) -> Stream:
+    def export(self, db: DB, user: User, settings: Config, filter_params: FilterParams, fmt: FromPath[str]) -> Stream:
         if fmt not in FORMATS:
             raise NotFoundException()
-        today, filters, _ctx = _context(request, db, settings)
+        today, filters, _ctx = _context(db, settings, filter_params)
         d = reports.dashboard(db, filters, today, settings.min_group_size, with_participants=True)
         headers, rows = reports.dashboard_export_rows(d)
         return _stream(
@@ -107,21 +144,23 @@ class ReportsController(Controller):
             headers=headers, rows=rows, sheet=_("Rekap pelatihan"),
         )
 
-
     @get("/jawaban/{fmt:str}", sync_to_thread=True)
-    def raw(self, request: Request, db: DB, user: User, settings: Config, fmt: FromPath[str]) -> Stream:
+    def raw(
+        self, request: Request, db: DB, user: User, settings: Config, filter_params: FilterParams, fmt: FromPath[str],
+        kuesioner: FromQuery[str | None] = None,
+    ) -> Stream:
         """Every response of an attributed reaction questionnaire in the period (and unit), one row each."""
         if fmt not in FORMATS:
             raise NotFoundException()
-        today, filters, _ctx = _context(request, db, settings)
-        qid = query_id(request.query_params.get("kuesioner"))
+        today, filters, _ctx = _context(db, settings, filter_params)
+        qid = query_id(kuesioner)
         qn = db.get(Questionnaire, qid) if qid is not None else None
         if qn is None:
             raise NotFoundException(_("Kuesioner tidak ditemukan."))
         if qn.anonymous:
             raise PermissionDeniedException(_("Kuesioner ini anonim: hanya rekap yang dapat diunduh, bukan jawaban per orang."))
-        questions = report_training.raw_export_questions(db, qid)
-        headers, rows = report_training.raw_export(request.app.state.engine, questions, qid, filters=filters, today=today)
+        questions = reports.load_questions(db, qid)
+        headers, rows = reports.raw_export(request.app.state.engine, questions, qid, filters=filters, today=today)
         return _stream(
             db, user, today, fmt=fmt, stem=f"jawaban-kuesioner-{qid}", kind=f"laporan:jawaban-kuesioner:{qid}",
             detail=f"jenis=jawaban-mentah {filters.describe()}", headers=headers, rows=rows, sheet=_("Jawaban"),
@@ -131,39 +170,36 @@ class ReportsController(Controller):
 class TrainingListController(Controller):
     path = "/laporan/pelatihan"
     guards = [hr_required]
+    dependencies = FILTERED
 
     @get(sync_to_thread=True)
-    def index(self, request: Request, db: DB, settings: Config) -> Any:
-        today, filters, ctx = _context(request, db, settings)
+    def index(self, request: Request, db: DB, settings: Config, filter_params: FilterParams) -> Any:
+        today, filters, ctx = _context(db, settings, filter_params)
         ctx["d"] = reports.dashboard(db, filters, today, settings.min_group_size, with_participants=True)
-        ctx["partial"] = partial_request(request)
-        if ctx["partial"]:
-            return render(request, "reports/_trainings.html", ctx, headers=VARY)
-        return render(request, "reports/trainings.html", ctx, db=db, headers=VARY)
+        return _page(request, db, "reports/trainings.html", "reports/_trainings.html", ctx)
 
 
 # --------------------------------------------------------------------------- one training
 
 
-def _report(request: Request, db: DB, settings: Settings, training_id: int) -> tuple[date, report_training.TrainingReport]:
+def _report(db: DB, settings: Settings, training_id: int) -> tuple[date, reports.TrainingReport]:
     today = clock.today(settings.timezone)
-    rep = report_training.training_report(db, training_id, today, settings.min_group_size, settings.application_window_days)
+    rep = reports.training_report(db, training_id, today, settings.min_group_size, settings.application_window_days)
     if rep is None:
         raise NotFoundException(_("Pelatihan tidak ditemukan."))
     return today, rep
 
 
-def _comment_pages(db: DB, rep: report_training.TrainingReport, request: Request | None, per_page: int) -> dict[int, Any]:
-    """Page 1 of every free-text question; the one named in the query string at its page and search."""
-    wanted = positive_int(request.query_params.get("pertanyaan"), 0) if request is not None else 0
+def _comment_pages(
+    db: DB, rep: reports.TrainingReport, per_page: int, wanted: int = 0, search: str | None = None, page: str | None = None
+) -> dict[int, reports.CommentPage]:
+    """Page 1 of every free-text question; the `wanted` one at its page and search."""
     pages = {}
     for q in rep.text_questions:
-        if request is not None and q.id == wanted:
-            pages[q.id] = report_training.comments(
-                db, rep, q, request.query_params.get("cari") or "", positive_int(request.query_params.get("hal")), per_page
-            )
+        if q.id == wanted:
+            pages[q.id] = reports.comments(db, rep, q, search or "", positive_int(page), per_page)
         else:
-            pages[q.id] = report_training.comments(db, rep, q, "", 1, per_page)
+            pages[q.id] = reports.comments(db, rep, q, "", 1, per_page)
     return pages
 
 
@@ -172,38 +208,43 @@ class TrainingReportController(Controller):
     guards = [hr_required]
 
     @get(sync_to_thread=True)
-    def show(self, request: Request, db: DB, settings: Config, training_id: FromPath[int]) -> Any:
-        today, rep = _report(request, db, settings, training_id)
-        ctx = {"r": rep, "comments": _comment_pages(db, rep, request, report_training.COMMENTS_PER_PAGE), "today": today,
-               "hidden_text": reports.suppressed_text(rep.min_group), "print_mode": False}
-        return render(request, "reports/training.html", ctx, db=db, headers=VARY)
+    def show(
+        self, request: Request, db: DB, settings: Config, training_id: FromPath[int],
+        pertanyaan: FromQuery[str | None] = None, cari: FromQuery[str | None] = None, hal: FromQuery[str | None] = None,
+    ) -> Any:
+        today, rep = _report(db, settings, training_id)
+        pages = _comment_pages(db, rep, reports.COMMENTS_PER_PAGE, positive_int(pertanyaan, 0), cari, hal)
+        ctx = {"r": rep, "comments": pages, "today": today, "hidden_text": reports.suppressed_text(rep.min_group), "print_mode": False}
+        return render(request, "reports/training.html", ctx, db=db)
 
     @get("/komentar", sync_to_thread=True)
-    def comments(self, request: Request, db: DB, settings: Config, training_id: FromPath[int]) -> Any:
-        today, rep = _report(request, db, settings, training_id)
-        pages = _comment_pages(db, rep, request, report_training.COMMENTS_PER_PAGE)
-        wanted = positive_int(request.query_params.get("pertanyaan"), 0)
-        if partial_request(request):
-            if wanted not in pages:
-                raise NotFoundException()
-            ctx = {"r": rep, "c": pages[wanted], "hidden_text": reports.suppressed_text(rep.min_group), "print_mode": False}
-            return render(request, "reports/_comments.html", ctx, headers=VARY)
-        ctx = {"r": rep, "comments": pages, "today": today, "hidden_text": reports.suppressed_text(rep.min_group), "print_mode": False}
-        return render(request, "reports/training.html", ctx, db=db, headers=VARY)
+    def comments(
+        self, request: Request, db: DB, settings: Config, training_id: FromPath[int],
+        pertanyaan: FromQuery[str | None] = None, cari: FromQuery[str | None] = None, hal: FromQuery[str | None] = None,
+    ) -> Any:
+        """One free-text question's page of comments (the fragment), inside the training report (the page)."""
+        today, rep = _report(db, settings, training_id)
+        wanted = positive_int(pertanyaan, 0)
+        pages = _comment_pages(db, rep, reports.COMMENTS_PER_PAGE, wanted, cari, hal)
+        if wants_fragment(request) and wanted not in pages:
+            raise NotFoundException()
+        ctx = {"r": rep, "c": pages.get(wanted), "comments": pages, "today": today,
+               "hidden_text": reports.suppressed_text(rep.min_group), "print_mode": False}
+        return render_page_or_fragment(request, "reports/training.html", "reports/_comments.html", ctx, db=db)
 
     @get("/cetak", sync_to_thread=True)
     def printable(self, request: Request, db: DB, settings: Config, training_id: FromPath[int]) -> Any:
-        today, rep = _report(request, db, settings, training_id)
-        ctx = {"r": rep, "comments": _comment_pages(db, rep, None, 30), "today": today,
+        today, rep = _report(db, settings, training_id)
+        ctx = {"r": rep, "comments": _comment_pages(db, rep, 30), "today": today,
                "hidden_text": reports.suppressed_text(rep.min_group), "print_mode": True}
         return render(request, "reports/print.html", ctx, db=db)
 
     @get("/ekspor/{fmt:str}", sync_to_thread=True)
-    def export(self, request: Request, db: DB, user: User, settings: Config, training_id: FromPath[int], fmt: FromPath[str]) -> Stream:
+    def export(self, db: DB, user: User, settings: Config, training_id: FromPath[int], fmt: FromPath[str]) -> Stream:
         if fmt not in FORMATS:
             raise NotFoundException()
-        today, rep = _report(request, db, settings, training_id)
-        headers, rows = report_training.aggregate_export(rep)
+        today, rep = _report(db, settings, training_id)
+        headers, rows = reports.aggregate_export(rep)
         return _stream(
             db, user, today, fmt=fmt, stem=f"laporan-pelatihan-{rep.training.code}", kind=f"laporan:pelatihan:{training_id}",
             detail="jenis=rekap", headers=headers, rows=rows, sheet=_("Laporan pelatihan"),
@@ -213,13 +254,13 @@ class TrainingReportController(Controller):
     def raw(self, request: Request, db: DB, user: User, settings: Config, training_id: FromPath[int], fmt: FromPath[str]) -> Stream:
         if fmt not in FORMATS:
             raise NotFoundException()
-        today, rep = _report(request, db, settings, training_id)
+        today, rep = _report(db, settings, training_id)
         if rep.questionnaire_id is None:
             raise NotFoundException(_("Pelatihan ini belum memakai kuesioner."))
         if rep.anonymous:
             raise PermissionDeniedException(_("Kuesioner ini anonim: hanya rekap yang dapat diunduh, bukan jawaban per orang."))
-        questions = report_training.raw_export_questions(db, rep.questionnaire_id)
-        headers, rows = report_training.raw_export(request.app.state.engine, questions, rep.questionnaire_id, training_id=training_id)
+        questions = reports.load_questions(db, rep.questionnaire_id)
+        headers, rows = reports.raw_export(request.app.state.engine, questions, rep.questionnaire_id, training_id=training_id)
         return _stream(
             db, user, today, fmt=fmt, stem=f"jawaban-{rep.training.code}", kind=f"laporan:jawaban:{training_id}",
             detail=f"jenis=jawaban-mentah kuesioner={rep.questionnaire_id}", headers=headers, rows=rows, sheet=_("Jawaban"),
@@ -232,23 +273,27 @@ class TrainingReportController(Controller):
 class JpController(Controller):
     path = "/laporan/jp"
     guards = [hr_required]
+    dependencies = FILTERED
 
     @get(sync_to_thread=True)
-    def index(self, request: Request, db: DB, settings: Config) -> Any:
-        _today, filters, ctx = _context(request, db, settings)
-        sort, direction = reports.jp_sort(request.query_params.get("urut"), request.query_params.get("arah"))
-        ctx["jp"] = reports.jp_report(db, filters, sort, direction, positive_int(request.query_params.get("hal")))
-        ctx["partial"] = partial_request(request)
-        if ctx["partial"]:
-            return render(request, "reports/_jp.html", ctx, headers=VARY)
-        return render(request, "reports/jp.html", ctx, db=db, headers=VARY)
+    def index(
+        self, request: Request, db: DB, settings: Config, filter_params: FilterParams,
+        urut: FromQuery[str | None] = None, arah: FromQuery[str | None] = None, hal: FromQuery[str | None] = None,
+    ) -> Any:
+        _today, filters, ctx = _context(db, settings, filter_params)
+        sort, direction = reports.jp_sort(urut, arah)
+        ctx["jp"] = reports.jp_report(db, filters, sort, direction, positive_int(hal))
+        return _page(request, db, "reports/jp.html", "reports/_jp.html", ctx)
 
     @get("/ekspor/{fmt:str}", sync_to_thread=True)
-    def export(self, request: Request, db: DB, user: User, settings: Config, fmt: FromPath[str]) -> Stream:
+    def export(
+        self, request: Request, db: DB, user: User, settings: Config, filter_params: FilterParams, fmt: FromPath[str],
+        urut: FromQuery[str | None] = None, arah: FromQuery[str | None] = None,
+    ) -> Stream:
         if fmt not in FORMATS:
             raise NotFoundException()
-        today, filters, _ctx = _context(request, db, settings)
-        sort, direction = reports.jp_sort(request.query_params.get("urut"), request.query_params.get("arah"))
+        today, filters, _ctx = _context(db, settings, filter_params)
+        sort, direction = reports.jp_sort(urut, arah)
         headers, rows = reports.jp_export(request.app.state.engine, filters, sort, direction)
         return _stream(
             db, user, today, fmt=fmt, stem=f"pegawai-di-bawah-20-jp-{filters.year}", kind="laporan:jp",
@@ -262,27 +307,27 @@ class JpController(Controller):
 class ResponsesController(Controller):
     path = "/laporan/respons"
     guards = [hr_required]
+    dependencies = FILTERED
 
     @get(sync_to_thread=True)
-    def index(self, request: Request, db: DB, settings: Config) -> Any:
-        today, filters, ctx = _context(request, db, settings)
-        q = request.query_params
-        ctx["m"] = reports.monitoring(
-            db, filters, today, settings.application_window_days, q.get("jenis") or "l1", q.get("status") or "belum", positive_int(q.get("hal"))
-        )
-        ctx["partial"] = partial_request(request)
-        if ctx["partial"]:
-            return render(request, "reports/_responses.html", ctx, headers=VARY)
-        return render(request, "reports/responses.html", ctx, db=db, headers=VARY)
+    def index(
+        self, request: Request, db: DB, settings: Config, filter_params: FilterParams,
+        jenis: FromQuery[str | None] = None, status: FromQuery[str | None] = None, hal: FromQuery[str | None] = None,
+    ) -> Any:
+        today, filters, ctx = _context(db, settings, filter_params)
+        ctx["m"] = reports.monitoring(db, filters, today, settings.application_window_days, jenis or "l1", status or "belum", positive_int(hal))
+        return _page(request, db, "reports/responses.html", "reports/_responses.html", ctx)
 
     @get("/ekspor/{fmt:str}", sync_to_thread=True)
-    def export(self, request: Request, db: DB, user: User, settings: Config, fmt: FromPath[str]) -> Stream:
+    def export(
+        self, request: Request, db: DB, user: User, settings: Config, filter_params: FilterParams, fmt: FromPath[str],
+        jenis: FromQuery[str | None] = None, status: FromQuery[str | None] = None,
+    ) -> Stream:
         if fmt not in FORMATS:
             raise NotFoundException()
-        today, filters, _ctx = _context(request, db, settings)
-        q = request.query_params
-        jenis = q.get("jenis") if q.get("jenis") in ("l1", "l3") else "l1"
-        status = q.get("status") if q.get("status") in reports.MONITOR_STATUSES else "belum"
+        today, filters, _ctx = _context(db, settings, filter_params)
+        jenis = jenis if jenis in reports.MONITOR_KINDS else "l1"
+        status = status if status in reports.MONITOR_STATUSES else "belum"
         headers, rows = reports.monitoring_export(request.app.state.engine, filters, today, settings.application_window_days, jenis, status)
         return _stream(
             db, user, today, fmt=fmt, stem=f"pemantauan-respons-{jenis}", kind="laporan:respons",

@@ -93,6 +93,5 @@ def build_environment(timezone: str = i18n.DEFAULT_ZONE, locale: str = i18n.DEFA
     # memoised: a dashboard shows about a thousand numbers, most of them repeated (counts,
     # percentages), and Babel takes ~30 us for each
     env.filters["num"] = _memoised(lambda v, digits=0: i18n.format_number(v, digits, locale))
-    env.filters["numc"] = env.filters["num"]  # old name, until the report templates say `num`
     env.globals["static_url"] = static_url
     return env

@@ -30,7 +30,7 @@ def _kind_spellings() -> dict[str, str]:
         spellings[label.lower()] = key
         spellings[label.lower().split(" (")[0].split(" / ")[0]] = key
     spellings.update({"elearning": "e_learning", "e learning": "e_learning", "bimbingan teknis": "bimtek", "lokakarya": "workshop",
-                      "konferensi": "seminar", "praktik kerja": "magang", "secondment": "datasering", "pjj": "jarak_jauh"})
+                      "konferensi": "seminar", "praktik kerja": "magang", "secondment": "datasering", "pjj": "jarak_jauh", "patok banding": "benchmarking"})
     return spellings
 
 

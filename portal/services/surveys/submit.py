@@ -22,7 +22,7 @@ from portal.models import (
     random_key,
     utcnow,
 )
-from portal.services import exports, questionnaires, summaries
+from portal.services import questionnaires, summaries
 from portal.services.accounts import audit
 from portal.services.questionnaires import Structure
 from portal.services.surveys.answers import validate_complete
@@ -173,8 +173,6 @@ def submit(
         for qid, v in answers.items()
         if qid in structure.by_id and (v.num is not None or v.before is not None or v.text)
     }
-    if not inv.anonymous:  # the raw-rows export's cells, written once (the questionnaire is locked)
-        response["csv_answers"] = exports.AnswerLayout(structure.questions).csv_cells((qid, v.num, v.before, v.text) for qid, v in kept.items())
     conn.execute(stmts["response"], response)
     if kept:
         conn.execute(

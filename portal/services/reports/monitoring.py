@@ -1,0 +1,331 @@
+"""Response monitoring (/laporan/respons): invited / submitted / pending / overdue for the L1 surveys and
+the supervisors' L3 ratings, per training and per unit, and the list of people to follow up (names,
+never answers), with its export.
+
+L1 is overdue after the invitation's last day (`surveyinvitation.closes_on`). L3 follows
+`rules.l3_schedule`, like the supervisor's own work list: due `application_due_days` after the training
+ended, expected within `window_days` from that day (the due day included), overdue from the day after
+the window's last day."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from portal import scoring
+from portal.db import dialect as sql_dialect
+from portal.db import in_ids
+from portal.i18n import _
+from portal.models import ApplicationRating, Employee, Enrollment, SurveyInvitation, Training, Unit
+from portal.rules import l3_schedule, took_part
+from portal.services.reports.filters import PER_PAGE, Filters, held
+from portal.services.reports.labels import PERSON_STATE_LABELS
+
+MONITOR_KINDS = ("l1", "l3")
+MONITOR_STATUSES = ("belum", "terlambat", "sudah", "semua")
+
+
+@dataclass
+class Counts:
+    invited: int = 0
+    submitted: int = 0
+    pending: int = 0  # not submitted, still possible (or not yet open)
+    overdue: int = 0  # not submitted, past the deadline
+
+    @property
+    def rate(self) -> float | None:
+        return scoring.percent(self.submitted, self.invited)
+
+    def add(self, other: Counts) -> None:
+        self.invited += other.invited
+        self.submitted += other.submitted
+        self.pending += other.pending
+        self.overdue += other.overdue
+
+
+def l3_counts(invited: int, submitted: int, window_ends_on: date, today: date) -> Counts:
+    """The L3 ratings of some alumni: not submitted is pending until the window's last day, then overdue."""
+    open_n = invited - submitted
+    late = today > window_ends_on
+    return Counts(invited, submitted, 0 if late else open_n, open_n if late else 0)
+
+
+@dataclass
+class MonitorRow:
+    """A training (key: its id; sub: its code; with its dates) or a unit (key: its id or None)."""
+
+    key: int | None
+    label: str
+    sub: str
+    l1: Counts
+    l3: Counts
+    ends_on: date | None = None
+    l1_closes_on: date | None = None
+    l3_due_on: date | None = None
+    l3_closes_on: date | None = None  # last day of the L3 window
+
+
+@dataclass(frozen=True)
+class Person:
+    """One line of the list of people to follow up: an L1 invitation, or the supervisor's L3 rating of
+    one alumnus (the rater is the rating's rater, else the current supervisor)."""
+
+    nip: str
+    name: str
+    unit: str
+    training_id: int
+    training: str
+    status: str
+    rater: str
+    opens_on: date | None
+    closes_on: date | None  # the last day (inclusive)
+    state: str  # person_state
+
+
+@dataclass
+class Monitoring:
+    filters: Filters
+    trainings: list[MonitorRow]
+    units: list[MonitorRow]
+    total_l1: Counts
+    total_l3: Counts
+    people: list[Person]
+    people_total: int
+    jenis: str
+    status: str
+    page: int
+    pages: int
+    has_l3: bool
+
+
+def monitoring(
+    session: Session,
+    filters: Filters,
+    today: date,
+    window_days: int,
+    jenis: str = "l1",
+    status: str = "belum",
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> Monitoring:
+    """Invited / submitted / pending / overdue for L1 surveys and L3 ratings, per training and per unit,
+    and one page of the people list. Five queries (the list's total comes from the counts)."""
+    in_period = held(filters, today)
+    unit_ids = filters.unit_ids
+    dialect = sql_dialect.name_of(session)
+    jenis = jenis if jenis in MONITOR_KINDS else "l1"
+    status = status if status in MONITOR_STATUSES else "belum"
+    training_rows = session.execute(
+        select(
+            Training.id, Training.title, Training.code, Training.ends_on, Training.survey_closes_on,
+            Training.application_due_days, Training.reaction_questionnaire_id,
+        )
+        .where(*in_period)
+        .order_by(Training.ends_on.desc(), Training.id.desc())
+    ).all()
+    ids = [r.id for r in training_rows]
+    reaction = {r.id: r.reaction_questionnaire_id for r in training_rows}
+    by_training: dict[int, list[Counts]] = {}
+    by_unit: dict[int | None, list[Counts]] = {}
+    # ---- L1 per training and per unit (invitations of the trainings named by id, grouped)
+    submitted = SurveyInvitation.status == "submitted"
+    late = and_(~submitted, SurveyInvitation.closes_on < today)
+    l1 = (
+        select(
+            SurveyInvitation.training_id,
+            SurveyInvitation.questionnaire_id,
+            Employee.unit_id,
+            func.count(),
+            func.sum(case((submitted, 1), else_=0)),
+            func.sum(case((late, 1), else_=0)),
+        )
+        .join(Employee, Employee.id == SurveyInvitation.employee_id)
+        .where(in_ids(SurveyInvitation.training_id, ids, dialect))
+        .group_by(SurveyInvitation.training_id, SurveyInvitation.questionnaire_id, Employee.unit_id)
+    )
+    if unit_ids:
+        l1 = l1.where(Employee.unit_id.in_(unit_ids))
+    for tid, qid, uid, n, sub, overdue in session.execute(l1):
+        if qid != reaction.get(tid):
+            continue
+        c = Counts(int(n), int(sub or 0), int(n) - int(sub or 0) - int(overdue or 0), int(overdue or 0))
+        by_training.setdefault(tid, [Counts(), Counts()])[0].add(c)
+        by_unit.setdefault(uid, [Counts(), Counts()])[0].add(c)
+    # ---- L3 per training and per unit (credited enrollments x the supervisor's rating, grouped)
+    rating = aliased(ApplicationRating)
+    l3 = (
+        select(
+            Enrollment.training_id,
+            Employee.unit_id,
+            Training.ends_on,
+            Training.application_due_days,
+            func.count(),
+            func.sum(case((rating.status == "submitted", 1), else_=0)),
+        )
+        .join(Training, Training.id == Enrollment.training_id)
+        .join(Employee, Employee.id == Enrollment.employee_id)
+        .outerjoin(rating, and_(rating.enrollment_id == Enrollment.id, rating.rater_role == "supervisor"))
+        .where(*in_period, took_part(Enrollment.status), Training.application_questionnaire_id.is_not(None))
+        .group_by(Enrollment.training_id, Employee.unit_id, Training.ends_on, Training.application_due_days)
+    )
+    if unit_ids:
+        l3 = l3.where(Employee.unit_id.in_(unit_ids))
+    has_l3 = False
+    for tid, uid, ends_on, due_days, n, sub in session.execute(l3):
+        has_l3 = True
+        c = l3_counts(int(n), int(sub or 0), l3_schedule(ends_on, due_days, window_days).window_ends_on, today)
+        by_training.setdefault(tid, [Counts(), Counts()])[1].add(c)
+        by_unit.setdefault(uid, [Counts(), Counts()])[1].add(c)
+    trainings: list[MonitorRow] = []
+    for r in training_rows:
+        if r.id not in by_training:
+            continue
+        l1c, l3c = by_training[r.id]
+        schedule = l3_schedule(r.ends_on, r.application_due_days, window_days)
+        trainings.append(
+            MonitorRow(r.id, r.title, r.code, l1c, l3c, r.ends_on, r.survey_closes_on, schedule.due_on, schedule.window_ends_on)
+        )
+    units: list[MonitorRow] = []
+    if by_unit:
+        names = dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_([u for u in by_unit if u is not None]))).all())
+        for uid, (l1c, l3c) in by_unit.items():
+            units.append(MonitorRow(uid, names.get(uid, _("(tanpa unit)")), "", l1c, l3c))
+        units.sort(key=lambda u: u.label)
+    total_l1, total_l3 = Counts(), Counts()
+    for row in trainings:
+        total_l1.add(row.l1)
+        total_l3.add(row.l3)
+    # ---- the people list (count + one page)
+    stmt = people_select(dialect, filters, today, window_days, jenis, status)
+    totals = total_l3 if jenis == "l3" else total_l1
+    people_total = {
+        "belum": totals.pending + totals.overdue,
+        "terlambat": totals.overdue,
+        "sudah": totals.submitted,
+        "semua": totals.invited,
+    }[status]
+    pages = max(1, -(-people_total // per_page))
+    page = min(max(1, page), pages)
+    people = [
+        person(r, jenis, today, window_days) for r in session.execute(stmt.offset((page - 1) * per_page).limit(per_page))
+    ]
+    return Monitoring(filters, trainings, units, total_l1, total_l3, people, people_total, jenis, status, page, pages, has_l3)
+
+
+def person_state(status: str, opens_on: date | None, closes_on: date | None, today: date) -> str:
+    """submitted | draft | pending | overdue (after the last day) | upcoming (before the first day)"""
+    if status == "submitted":
+        return "submitted"
+    if closes_on and today > closes_on:
+        return "overdue"
+    if opens_on and today < opens_on:
+        return "upcoming"
+    return "draft" if status == "draft" else "pending"
+
+
+def person(row: Any, jenis: str, today: date, window_days: int) -> Person:
+    """A row of `people_select` as a Person: the L3 dates from the rating's schedule."""
+    if jenis == "l3":
+        schedule = l3_schedule(row.ends_on, row.due_days, window_days)
+        opens_on, closes_on = schedule.due_on, schedule.window_ends_on
+    else:
+        opens_on, closes_on = row.opens_on, row.closes_on
+    state = person_state(row.status, opens_on, closes_on, today)
+    return Person(row.nip, row.name, row.unit, row.training_id, row.training, row.status, row.rater, opens_on, closes_on, state)
+
+
+def people_select(dialect: str, filters: Filters, today: date, window_days: int, jenis: str, status: str) -> Any:
+    """Who has / has not answered (names, never answers). L1: survey invitations; L3: the supervisor's
+    rating per credited enrollment (the rater is the rating's rater, else the current supervisor)."""
+    in_period = held(filters, today)
+    if jenis == "l3":
+        rating = aliased(ApplicationRating)
+        supervisor = aliased(Employee)
+        rater = aliased(Employee)
+        stmt = (
+            select(
+                Employee.nip,
+                Employee.name,
+                func.coalesce(Unit.name, "").label("unit"),
+                Training.id.label("training_id"),
+                Training.title.label("training"),
+                func.coalesce(rating.status, "pending").label("status"),
+                func.coalesce(rater.name, supervisor.name, "").label("rater"),
+                Training.ends_on.label("ends_on"),
+                Training.application_due_days.label("due_days"),
+            )
+            .select_from(Enrollment)
+            .join(Training, Training.id == Enrollment.training_id)
+            .join(Employee, Employee.id == Enrollment.employee_id)
+            .outerjoin(Unit, Unit.id == Employee.unit_id)
+            .outerjoin(rating, and_(rating.enrollment_id == Enrollment.id, rating.rater_role == "supervisor"))
+            .outerjoin(rater, rater.id == rating.rater_id)
+            .outerjoin(supervisor, supervisor.id == Employee.supervisor_id)
+            .where(*in_period, took_part(Enrollment.status), Training.application_questionnaire_id.is_not(None))
+        )
+        not_done = or_(rating.status.is_(None), rating.status != "submitted")
+        # the window's last day (rules.l3_schedule: due day + window - 1) is before today
+        window_ends_on = sql_dialect.day_number(dialect, Training.ends_on) + Training.application_due_days + (max(window_days, 1) - 1)
+        past = window_ends_on < sql_dialect.day_number_of(today)
+    else:
+        stmt = (
+            select(
+                Employee.nip,
+                Employee.name,
+                func.coalesce(Unit.name, "").label("unit"),
+                Training.id.label("training_id"),
+                Training.title.label("training"),
+                SurveyInvitation.status.label("status"),
+                literal("").label("rater"),
+                SurveyInvitation.opens_on.label("opens_on"),
+                SurveyInvitation.closes_on.label("closes_on"),
+            )
+            .select_from(SurveyInvitation)
+            .join(Training, and_(Training.id == SurveyInvitation.training_id, Training.reaction_questionnaire_id == SurveyInvitation.questionnaire_id))
+            .join(Employee, Employee.id == SurveyInvitation.employee_id)
+            .outerjoin(Unit, Unit.id == Employee.unit_id)
+            .where(*in_period)
+        )
+        not_done = SurveyInvitation.status != "submitted"
+        past = SurveyInvitation.closes_on < today
+    if filters.unit_ids:
+        stmt = stmt.where(Employee.unit_id.in_(filters.unit_ids))
+    if status == "belum":
+        stmt = stmt.where(not_done)
+    elif status == "terlambat":
+        stmt = stmt.where(not_done, past)
+    elif status == "sudah":
+        stmt = stmt.where(~not_done)
+    return stmt.order_by(Training.ends_on.desc(), Training.id.desc(), func.coalesce(Unit.name, ""), Employee.name, Employee.nip)
+
+
+def monitoring_export(
+    engine: Engine, filters: Filters, today: date, window_days: int, jenis: str, status: str
+) -> tuple[list[str], Iterator[list[Any]]]:
+    """The people list (all pages), streamed from its own connection."""
+    jenis = jenis if jenis in MONITOR_KINDS else "l1"
+    status = status if status in MONITOR_STATUSES else "belum"
+    if jenis == "l3":
+        headers = [_("NIP"), _("Nama alumni"), _("Unit kerja"), _("Pelatihan"), _("Penilai (atasan)"), _("Status penilaian penerapan (L3)"), _("Dibuka"), _("Batas waktu")]
+    else:
+        headers = [_("NIP"), _("Nama"), _("Unit kerja"), _("Pelatihan"), _("Status survei (L1)"), _("Dibuka"), _("Batas waktu")]
+
+    def rows() -> Iterator[list[Any]]:
+        with engine.connect() as conn:
+            stmt = people_select(conn.dialect.name, filters, today, window_days, jenis, status)
+            for r in conn.execution_options(stream_results=True, yield_per=2000).execute(stmt):
+                p = person(r, jenis, today, window_days)
+                label = _(PERSON_STATE_LABELS[p.state])
+                if jenis == "l3":
+                    yield [p.nip, p.name, p.unit, p.training, p.rater, label, p.opens_on, p.closes_on]
+                else:
+                    yield [p.nip, p.name, p.unit, p.training, label, p.opens_on, p.closes_on]
+
+    return headers, rows()

@@ -1,0 +1,108 @@
+"""SQLModel tables for the whole domain (docs/dev/domain.md), one module per area; import them from here
+(`from portal.models import Employee`).
+
+Conventions: timestamps are timezone-aware UTC (`utcnow()`), shown in the configured zone; enumerations are
+short strings guarded by CHECK constraints; every table name is singular snake_case.
+"""
+
+from portal.models._base import (
+    COMPETENCY_GROUPS,
+    DIMENSIONS,
+    NAMING_CONVENTION,
+    POSITION_CLASSES,
+    QUESTION_KINDS,
+    random_key,
+    utcnow,
+)
+from portal.models.accounts import (
+    AuditEvent,
+    LoginFailure,
+    UserSession,
+)
+from portal.models.application import (
+    ApplicationAnswer,
+    ApplicationRating,
+    ImpactScore,
+)
+from portal.models.assessments import (
+    Assessment,
+    AssessmentCycle,
+    AssessmentGap,
+    AssessmentItem,
+)
+from portal.models.competencies import (
+    Competency,
+    CompetencyLevel,
+    PositionStandard,
+)
+from portal.models.imports import (
+    ImportBatch,
+    ImportChange,
+)
+from portal.models.organisation import (
+    Employee,
+    Position,
+    Unit,
+)
+from portal.models.surveys import (
+    Answer,
+    DraftAnswer,
+    InvitationCount,
+    SurveyDraft,
+    SurveyInvitation,
+    SurveyResponse,
+    TrainingL1,
+    TrainingSummary,
+    TrainingSummaryValue,
+)
+from portal.models.trainings import (
+    EmployeeJp,
+    Enrollment,
+    Question,
+    Questionnaire,
+    Training,
+    TrainingCompetency,
+)
+
+__all__ = [
+    "Answer",
+    "ApplicationAnswer",
+    "ApplicationRating",
+    "Assessment",
+    "AssessmentCycle",
+    "AssessmentGap",
+    "AssessmentItem",
+    "AuditEvent",
+    "COMPETENCY_GROUPS",
+    "Competency",
+    "CompetencyLevel",
+    "DIMENSIONS",
+    "DraftAnswer",
+    "Employee",
+    "EmployeeJp",
+    "Enrollment",
+    "ImpactScore",
+    "ImportBatch",
+    "ImportChange",
+    "InvitationCount",
+    "LoginFailure",
+    "NAMING_CONVENTION",
+    "POSITION_CLASSES",
+    "Position",
+    "PositionStandard",
+    "QUESTION_KINDS",
+    "Question",
+    "Questionnaire",
+    "SurveyDraft",
+    "SurveyInvitation",
+    "SurveyResponse",
+    "Training",
+    "TrainingCompetency",
+    "TrainingL1",
+    "TrainingSummary",
+    "TrainingSummaryValue",
+    "Unit",
+    "UserSession",
+    "random_key",
+    "utcnow",
+]

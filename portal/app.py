@@ -88,7 +88,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HTTPException: core.http_exception_handler,
             Exception: core.internal_error_handler,
         },
-        state=State({"engine": engine, "settings": settings, "db_is_sqlite": engine.dialect.name == "sqlite"}),
+        state=State({"engine": engine, "settings": settings}),
         on_startup=[_freeze_gc],
         on_shutdown=[lambda: engine.dispose()],
         debug=False,

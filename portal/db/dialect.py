@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ARRAY, Integer, Text, any_, bindparam, cast, extract, func, literal
+from sqlalchemy import ARRAY, Integer, Text, any_, bindparam, cast, extract, func, literal, text
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection
@@ -90,3 +90,40 @@ def json_list_agg(dialect: str, *values: Any) -> Any:
         return cast(func.json_agg(value), Text)
     value = func.coalesce(*values) if len(values) > 1 else values[0]
     return func.json_group_array(value, type_=Text())
+
+
+# --------------------------------------------------------------------------- locks and what the engines keep
+
+
+def lock_rows(conn: Connection, stmt: Any, **for_update: Any) -> None:
+    """Lock the rows `stmt` selects until the transaction ends (PostgreSQL: SELECT .. FOR UPDATE, with
+    `key_share=True` etc.). SQLite: nothing to do, a writing transaction holds the database's only write
+    lock, which already serialises writers."""
+    if conn.dialect.name == POSTGRESQL:
+        conn.execute(stmt.with_for_update(**for_update))
+
+
+def lock_tables_against_writes(db: Session | Connection, *tables: str) -> None:
+    """No writes to these tables until the transaction ends, reads allowed (PostgreSQL: LOCK TABLE .. IN
+    SHARE MODE, e.g. while a summary is rebuilt from them). SQLite: nothing, for the same reason as
+    `lock_rows`."""
+    if name_of(db) == POSTGRESQL:
+        db.execute(text(f"LOCK TABLE {', '.join(tables)} IN SHARE MODE"))
+
+
+def stamps_rows_with_transaction_ids(dialect: str) -> bool:
+    """PostgreSQL writes the inserting transaction's id into every row version (`xmin`), which orders
+    rows by when they were written; SQLite keeps no such thing (docs/anonymity.md)."""
+    return dialect == POSTGRESQL
+
+
+def keeps_old_pages_in_a_log(dialect: str) -> bool:
+    """SQLite in WAL mode keeps the pages a commit replaced in the -wal file until a checkpoint; deleted
+    values can be read there. PostgreSQL's WAL is the server's, not in the database a reader copies."""
+    return dialect == SQLITE
+
+
+def rollback_waits_for_the_network(dialect: str) -> bool:
+    """Ending a transaction is a round trip to a server (PostgreSQL) or a local call that never waits for
+    a lock or for I/O when the transaction only read (SQLite)."""
+    return dialect == POSTGRESQL

@@ -34,6 +34,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from portal import security
+from portal.db import dialect
 from portal.i18n import _
 from portal.services import accounts
 from portal.services.accounts import CurrentUser
@@ -95,7 +96,7 @@ async def provide_db(state: State) -> AsyncGenerator[Session, None]:
     try:
         yield session
     finally:
-        if session.in_transaction() and not state.db_is_sqlite:
+        if session.in_transaction() and dialect.rollback_waits_for_the_network(state.engine.dialect.name):
             await asyncio.get_running_loop().run_in_executor(_RELEASE, _release, session)
         else:
             # nothing open, or SQLite: ending a read transaction there never waits for a lock or

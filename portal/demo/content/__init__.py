@@ -21,7 +21,8 @@ Conventions:
 from __future__ import annotations
 
 from portal.demo.content.competencies import COMPETENCIES
-from portal.demo.content.organisation import MANAGERIAL_DEFAULT_LEVEL, POSITION_CLASSES, POSITIONS, UNITS
+from portal.rules import MANAGERIAL_DEFAULT_LEVEL
+from portal.demo.content.organisation import POSITION_CLASSES, POSITIONS, UNITS
 from portal.demo.content.people import DEMO_ACCOUNTS, EMPLOYEES
 from portal.demo.content.trainings import TRAININGS
 

@@ -3,7 +3,7 @@ default managerial levels, and positions with their technical standards."""
 
 from __future__ import annotations
 
-from portal.rules import MANAGERIAL_DEFAULT_LEVEL, POSITION_CLASS_LABELS
+from portal.rules import POSITION_CLASS_LABELS
 
 # --------------------------------------------------------------------------- organisation units
 

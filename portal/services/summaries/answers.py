@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
@@ -136,8 +136,7 @@ def stored(session: Session | Connection, training_id: int | None = None) -> tup
 def rebuild(session: Session) -> int:
     """Recompute both tables from every stored answer (does not commit). PostgreSQL: answers are locked
     against writes meanwhile. Returns the number of question rows."""
-    if dialect.name_of(session) == dialect.POSTGRESQL:
-        session.execute(text("LOCK TABLE surveyresponse, answer IN SHARE MODE"))
+    dialect.lock_tables_against_writes(session, "surveyresponse", "answer")
     cells, counts = recount(session)
     session.execute(delete(TrainingSummaryValue))
     session.execute(delete(TrainingSummary))

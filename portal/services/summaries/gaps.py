@@ -84,8 +84,7 @@ def apply(conn: Connection, change: Assessed) -> None:
     of the same person running at once are applied one after the other and the later one sees the
     earlier one's status (on SQLite the write lock already serialises them)."""
     cycle_id, subject_id = change.cycle_id, change.subject_id
-    if conn.dialect.name == dialect.POSTGRESQL:
-        conn.execute(select(Employee.id).where(Employee.id == subject_id).with_for_update())
+    dialect.lock_rows(conn, select(Employee.id).where(Employee.id == subject_id))
     t = AssessmentGap.__table__
     conn.execute(delete(t).where(t.c.cycle_id == cycle_id, t.c.subject_id == subject_id))
     conn.execute(insert(t).from_select(COLUMNS, final_gap_rows(cycle_id, subject_id)))

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
@@ -77,8 +77,7 @@ def apply_training(conn: Connection, training_id: int) -> None:
 def rebuild(session: Session) -> int:
     """Recount every training (does not commit). PostgreSQL: invitations are locked against writes
     meanwhile."""
-    if dialect.name_of(session) == dialect.POSTGRESQL:
-        session.execute(text("LOCK TABLE surveyinvitation IN SHARE MODE"))
+    dialect.lock_tables_against_writes(session, "surveyinvitation")
     session.execute(delete(InvitationCount))
     session.execute(insert(InvitationCount).from_select(["training_id", "questionnaire_id", "status", "n"], recount_select()))
     return int(session.execute(select(func.count()).select_from(InvitationCount)).scalar_one())

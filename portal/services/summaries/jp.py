@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select, text
+from sqlalchemy import and_, delete, func, insert, select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
@@ -79,8 +79,7 @@ def participants(conn: Connection | Session, training_id: int) -> list[int]:
 def rebuild(session: Session) -> int:
     """Recompute the whole summary (does not commit). PostgreSQL: enrolments and trainings are locked
     against writes meanwhile."""
-    if dialect.name_of(session) == dialect.POSTGRESQL:
-        session.execute(text("LOCK TABLE enrollment, training IN SHARE MODE"))
+    dialect.lock_tables_against_writes(session, "enrollment", "training")
     session.execute(delete(EmployeeJp))
     session.execute(insert(EmployeeJp).from_select(_COLUMNS, recount_select()))
     return int(session.execute(select(func.count()).select_from(EmployeeJp)).scalar_one())

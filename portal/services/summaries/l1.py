@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, text
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
@@ -101,8 +101,7 @@ def apply(conn: Connection, change: Submitted) -> None:
 def rebuild(session: Session) -> int:
     """Recompute the whole roll-up with `apply`, for every training and questionnaire that has summary
     cells (does not commit). PostgreSQL: the answer summaries are locked against writes meanwhile."""
-    if dialect.name_of(session) == dialect.POSTGRESQL:
-        session.execute(text("LOCK TABLE trainingsummary, trainingsummaryvalue IN SHARE MODE"))
+    dialect.lock_tables_against_writes(session, "trainingsummary", "trainingsummaryvalue")
     session.execute(delete(TrainingL1))
     pairs = session.execute(
         select(TrainingSummary.training_id, Question.questionnaire_id)

@@ -133,9 +133,8 @@ def submit(
     stmts = _statements(name)
     # (SQLite connections run with secure_delete on, see portal/db: the deleted draft rows are
     # overwritten on disk instead of lingering in free pages)
-    if name == dialect.POSTGRESQL:
-        # one submit per training at a time: keeps the xmin rewrite below free of deadlocks
-        conn.execute(select(Training.id).where(Training.id == inv.training_id).with_for_update(key_share=True))
+    # one submit per training at a time: keeps the xmin rewrite below free of deadlocks
+    dialect.lock_rows(conn, select(Training.id).where(Training.id == inv.training_id), key_share=True)
     submitted_at = None if inv.anonymous else (now or utcnow())
     left = _claim(conn, stmts, inv, today, submitted_at)
     if left is None:
@@ -188,12 +187,12 @@ def submit(
     summaries.l1.apply(conn, summaries.l1.Submitted(inv.training_id, structure))
     summaries.invitations.apply(conn, summaries.invitations.Moved(inv.training_id, inv.questionnaire_id, left, "submitted"))
     if inv.anonymous:
-        if name == dialect.POSTGRESQL:
+        if dialect.stamps_rows_with_transaction_ids(name):
             _scrub_transaction_ids(session, inv.training_id)
     else:
         audit(session, employee_id, "survey.submit", f"invitation:{inv.id}")
     session.commit()
-    if inv.anonymous and name == dialect.SQLITE:
+    if inv.anonymous and dialect.keeps_old_pages_in_a_log(name):
         # the draft's earlier values live on in the -wal file until a checkpoint: copy the log into the
         # database (where secure_delete has zeroed the deleted draft) and truncate it (docs/anonymity.md)
         truncate_wal(session.connection())

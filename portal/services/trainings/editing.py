@@ -16,7 +16,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select
+from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -243,7 +244,7 @@ def update(session: Session, actor_id: int | None, training_id: int, form: Train
     try:
         # the first write: takes the training row (PostgreSQL) / the write lock (SQLite), so that the
         # old JP and dates read next are the ones this edit replaces
-        if not session.execute(update(Training).where(Training.id == training_id).values(code=Training.code)).rowcount:
+        if not session.execute(sql_update(Training).where(Training.id == training_id).values(code=Training.code)).rowcount:
             session.rollback()
             raise LookupError(training_id)
         old = session.execute(select(*(getattr(Training, f) for f in FIELDS)).where(Training.id == training_id)).mappings().one()
@@ -254,7 +255,7 @@ def update(session: Session, actor_id: int | None, training_id: int, form: Train
         )
         new = values.columns()
         session.execute(
-            update(Training).where(Training.id == training_id).values(**{k: v for k, v in new.items() if k not in ("starts_on", "ends_on")})
+            sql_update(Training).where(Training.id == training_id).values(**{k: v for k, v in new.items() if k not in ("starts_on", "ends_on")})
         )
         if (old["starts_on"], old["ends_on"]) != (values.starts_on, values.ends_on):
             enrollments.move_training(session, training_id, values.starts_on, values.ends_on)

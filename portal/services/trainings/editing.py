@@ -168,9 +168,9 @@ def validate(session: Session, form: TrainingForm, training_id: int | None = Non
         errors["ends_on"] = _("Tanggal selesai tidak boleh sebelum tanggal mulai.")
     jp = _whole(form.jp, MAX_JP) if form.jp else None
     if jp is None:
-        errors["jp"] = _("Isi jumlah JP (jam pelajaran), 0 sampai %(n)s.") % {"n": MAX_JP}
+        errors["jp"] = _("Isi jumlah JP (jam pelajaran), 0 sampai 1.000.")
     elif jp < 0:
-        errors["jp"] = _("JP harus bilangan bulat dari 0 sampai %(n)s.") % {"n": MAX_JP}
+        errors["jp"] = _("JP harus bilangan bulat dari 0 sampai 1.000.")
     cost = _whole(form.cost, MAX_COST) if form.cost else None
     if cost is not None and cost < 0:
         errors["cost"] = _("Tulis biaya dalam rupiah tanpa sen, misalnya 2.500.000 (paling banyak Rp 100 miliar).")

@@ -16,7 +16,7 @@ from portal import clock
 from portal.i18n import _
 from portal.services import questionnaires as qsvc
 from portal.services import trainings as svc
-from portal.services.trainings import calendar, editing
+from portal.services.trainings import calendar, editing, participants
 from portal.services.trainings._types import TrainingForm
 from portal.web.core import (
     DB,
@@ -68,11 +68,11 @@ class TrainingController(Controller):
             "participants": 0,
         }
         if tid is not None:
-            info = svc.training_survey(db, tid)
-            if info is None:
+            facts = participants.facts(db, tid)
+            if facts is None:
                 raise NotFoundException()
-            ctx["has_survey"] = info["training"].reaction_questionnaire_id is not None
-            ctx["participants"] = sum(info["enrollment"].values())
+            ctx["has_survey"] = facts.reaction_questionnaire_id is not None
+            ctx["participants"] = calendar.participant_counts(db, [tid]).get(tid, {}).get("enrolled", 0)
         return render(request, "trainings/form.html", ctx, db=db if status_code == 200 else None, status_code=status_code)
 
     @get("/baru", sync_to_thread=True)

@@ -143,8 +143,22 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", _QN + "/bagian/pindah"): Rule("hr", "question"),
     ("GET", _QN + "/pratinjau"): Rule("hr", "question"),
     ("POST", _QN + "/salin"): Rule("hr", "question"),
-    # a training's survey (HR)
+    # HR's trainings area (web/trainings.py, web/trainings_roster.py): calendar, training form, roster
     ("GET", "/pelatihan"): Rule("hr"),
+    ("GET", "/pelatihan/kalender"): Rule("hr"),
+    ("GET", "/pelatihan/baru"): Rule("hr"),
+    ("POST", "/pelatihan/baru"): Rule("hr"),  # empty form: 422
+    ("GET", "/pelatihan/{tid:int}/ubah"): Rule("hr", "training"),
+    ("POST", "/pelatihan/{tid:int}/ubah"): Rule("hr", "training"),  # empty form: 422
+    ("GET", "/pelatihan/{tid:int}/peserta"): Rule("hr", "training"),
+    ("POST", "/pelatihan/{tid:int}/peserta"): Rule("hr", "training"),  # no statuses: nothing changes, 303
+    ("GET", "/pelatihan/{tid:int}/peserta/tambah"): Rule("hr", "training"),
+    ("POST", "/pelatihan/{tid:int}/peserta/tambah"): Rule("hr", "training"),  # nobody chosen: 422
+    ("GET", "/pelatihan/{tid:int}/peserta/unit"): Rule("hr", "training", ok=(200, 422)),  # no unit: the add page, 422
+    ("POST", "/pelatihan/{tid:int}/peserta/unit"): Rule("hr", "training"),  # not confirmed: the question again
+    ("GET", "/pelatihan/{tid:int}/peserta/{eid:int}/hapus"): Rule("hr", "enrollment"),
+    ("POST", "/pelatihan/{tid:int}/peserta/{eid:int}/hapus"): Rule("hr", "enrollment"),  # not confirmed: the question again
+    # a training's survey (HR)
     ("GET", "/pelatihan/{tid:int}/survei"): Rule("hr", "training"),
     ("POST", "/pelatihan/{tid:int}/survei"): Rule("hr", "training"),
     ("POST", "/pelatihan/{tid:int}/survei/tutup"): Rule("hr", "training"),
@@ -180,7 +194,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/data-master/pegawai"): Rule("hr"),
     ("GET", "/data-master/unit"): Rule("hr"),
     ("GET", "/data-master/kompetensi"): Rule("hr"),
-    ("GET", "/data-master/pelatihan"): Rule("hr"),
+    ("GET", "/data-master/pelatihan"): Rule("hr", ok=(303,)),  # moved to /pelatihan
     # imports (web/master/imports.py, HR); no batch exists in the demo data: a batch id answers 404 to HR
     ("GET", _IMPORT): Rule("hr"),
     ("GET", _IMPORT + "/{kind:str}"): Rule("hr", "import_kind"),
@@ -323,6 +337,8 @@ OBJECTS: dict[str, Objects] = {
     "question": Objects(_found("SELECT questionnaire_id AS qid, min(id) AS pid FROM question GROUP BY questionnaire_id ORDER BY questionnaire_id LIMIT 1")),
     "training": Objects(_found(_TRAINING)),
     "training_raw": Objects(_found(_TRAINING_RAW)),
+    # an enrolment of someone who did not take part (what the roster can remove)
+    "enrollment": Objects(_found(f"SELECT training_id AS tid, id AS eid FROM enrollment WHERE status NOT IN {TOOK_PART} ORDER BY id LIMIT 1")),
     # raw answers of one questionnaire: an attributed one (the demo has no attributed reaction questionnaire)
     "attributed_questionnaire": Objects(_found("SELECT id AS qid FROM questionnaire WHERE NOT anonymous ORDER BY CASE purpose WHEN 'reaction' THEN 0 ELSE 1 END, id LIMIT 1")),
     "rated_report": _both(_RATED),

@@ -279,7 +279,8 @@ def test_a_post_to_an_id_too_large_is_a_404(client):
         ("hr", "/laporan?unit=%C2%B2", "<h1>Laporan pengembangan kompetensi</h1>"),
         ("hr", f"/laporan/jp?hal={TOO_BIG}", "<h1>Capaian 20 JP</h1>"),
         ("hr", f"/akpk/kesenjangan?siklus={TOO_BIG}&unit={TOO_BIG}", "<h1>Peta Kesenjangan Kompetensi</h1>"),
-        ("hr", f"/data-master/pelatihan?page={TOO_BIG}", "<h1>Pelatihan</h1>"),
+        ("hr", f"/pelatihan?page={TOO_BIG}&tahun={TOO_BIG}", "<h1>Pelatihan "),
+        ("hr", f"/pelatihan/kalender?bulan={TOO_BIG}", "<h1>Kalender pelatihan"),
         ("supervisor", f"/tim?siklus={TOO_BIG}", "<h1>Tim Saya</h1>"),
     ],
 )

@@ -1,4 +1,4 @@
-"""Master data lists for HR (units, employees, competencies, trainings). Bounded queries, paginated."""
+"""Master data lists for HR (units, employees, competencies; the trainings are in services/trainings). Bounded queries, paginated."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from portal.models import Competency, CompetencyLevel, Employee, Enrollment, Position, Training, Unit
+from portal.models import Competency, CompetencyLevel, Employee, Position, Training, Unit
 
 PAGE_SIZE = 25
 
@@ -106,29 +106,6 @@ def list_competencies(session: Session) -> list[dict]:
     for c in comps:
         c["levels"] = levels.get(c["id"], [])
     return comps
-
-
-def list_trainings(session: Session, page: int = 1) -> Page:
-    participants = (
-        select(Enrollment.training_id, func.count().label("n")).group_by(Enrollment.training_id).subquery()
-    )
-    stmt = (
-        select(
-            Training.id,
-            Training.code,
-            Training.title,
-            Training.kind,
-            Training.mode,
-            Training.provider,
-            Training.starts_on,
-            Training.ends_on,
-            Training.jp,
-            func.coalesce(participants.c.n, 0).label("participants"),
-        )
-        .outerjoin(participants, participants.c.training_id == Training.id)
-        .order_by(Training.starts_on.desc(), Training.id)
-    )
-    return _paginate(session, stmt, select(func.count()).select_from(Training), page)
 
 
 def unit_options(session: Session) -> list[tuple[int, str]]:

@@ -1,6 +1,13 @@
-"""Trainings as HR runs them (/pelatihan): the list with each training's reaction survey, the survey
-window and its rules (`SurveyWindow`), attaching a questionnaire and inviting the participants,
-closing a survey early. Module: `survey`."""
+"""Trainings as HR runs them (/pelatihan). Modules:
+
+- `calendar`: the trainings of a year (with participants and survey state) and of a month;
+- `editing`: the training form, creating and editing a training;
+- `participants`: the roster, attendance, adding and removing people;
+- `enrollments`: every enrolment write (keeps the JP summary);
+- `roster`: what attendance means for the reaction survey (`sync_invitations`, `submitted_people`);
+- `survey`: the survey window and its rules (`SurveyWindow`), attaching a questionnaire and inviting
+  the participants, closing a survey early.
+Shapes in `_types`."""
 
 from __future__ import annotations
 
@@ -14,7 +21,6 @@ from portal.services.trainings.survey import (
     reaction_questionnaires,
     survey_window,
     training_survey,
-    trainings_overview,
 )
 
 __all__ = [
@@ -27,5 +33,4 @@ __all__ = [
     "reaction_questionnaires",
     "survey_window",
     "training_survey",
-    "trainings_overview",
 ]

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlmodel import Session
 
+from portal.db import dialect
 from portal.models import Enrollment, Training
 from portal.services import summaries
 
@@ -35,6 +36,27 @@ def enrol_many(session: Session, rows: list[dict[str, Any]]) -> None:
         return
     session.execute(insert(Enrollment), rows)
     _jp(session, sorted({r["employee_id"] for r in rows}))
+
+
+def enrol_missing(session: Session, training_id: int, employee_ids: list[int]) -> list[int]:
+    """Register (status registered, no JP) those of `employee_ids` who are not enrolled yet: HR adding
+    participants. A person enrolled meanwhile by someone else is skipped, not an error. Returns the
+    employees added."""
+    ids = sorted(set(employee_ids))
+    if not ids:
+        return []
+    ins = dialect.insert(dialect.name_of(session))
+    added: list[int] = []
+    for start in range(0, len(ids), 500):
+        stmt = (
+            ins(Enrollment)
+            .values([{"training_id": training_id, "employee_id": e, "status": "registered", "jp_credited": 0} for e in ids[start : start + 500]])
+            .on_conflict_do_nothing(index_elements=["training_id", "employee_id"])
+            .returning(Enrollment.employee_id)
+        )
+        added.extend(int(e) for e in session.execute(stmt).scalars())
+    _jp(session, added)
+    return sorted(added)
 
 
 def update_enrollment(
@@ -97,4 +119,4 @@ def move_training(session: Session, training_id: int, starts_on: date, ends_on: 
     _jp(session, summaries.jp.participants(session.connection(), training_id))
 
 
-__all__ = ["STATUSES", "enrol", "enrol_many", "move_training", "remove_enrollment", "remove_many", "update_enrollment", "update_many"]
+__all__ = ["STATUSES", "enrol", "enrol_many", "enrol_missing", "move_training", "remove_enrollment", "remove_many", "update_enrollment", "update_many"]

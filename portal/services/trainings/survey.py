@@ -1,5 +1,4 @@
-"""HR's side of a training's reaction survey (/pelatihan): the list of trainings with their survey,
-the survey window and its rules (SurveyWindow: a closed anonymous survey stays closed), attaching a
+"""HR's side of a training's reaction survey (/pelatihan/{id}/survei): the survey window and its rules (SurveyWindow: a closed anonymous survey stays closed), attaching a
 questionnaire and inviting the participants, closing early."""
 
 from __future__ import annotations
@@ -8,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, delete, func, not_, select, true, update
+from sqlalchemy import and_, bindparam, delete, func, not_, select, true, update
 from sqlmodel import Session
 
 from portal.db import dialect
@@ -25,52 +24,6 @@ from portal.models import (
 from portal.rules import PARTICIPANT_STATUSES, took_part
 from portal.services import summaries
 from portal.services.accounts import audit
-
-
-def trainings_overview(session: Session, page: int = 1, per_page: int = 25) -> dict[str, Any]:
-    """Trainings (newest first) with their reaction questionnaire, window and invitation counts (3 queries)."""
-    total = int(session.execute(select(func.count()).select_from(Training)).scalar_one())
-    pages = max(1, (total + per_page - 1) // per_page)
-    page = min(max(1, page), pages)
-    rows = session.execute(
-        select(
-            Training.id,
-            Training.code,
-            Training.title,
-            Training.provider,
-            Training.starts_on,
-            Training.ends_on,
-            Training.survey_opens_on,
-            Training.survey_closes_on,
-            Training.reaction_questionnaire_id,
-            Questionnaire.title.label("questionnaire_title"),
-            Questionnaire.version.label("questionnaire_version"),
-        )
-        .outerjoin(Questionnaire, Questionnaire.id == Training.reaction_questionnaire_id)
-        .order_by(Training.ends_on.desc(), Training.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    ids = [r.id for r in rows]
-    stats: dict[int, dict[str, int]] = {}
-    if ids:
-        for tid, invited, submitted in session.execute(
-            select(
-                SurveyInvitation.training_id,
-                func.count(),
-                func.sum(case((SurveyInvitation.status == "submitted", 1), else_=0)),
-            )
-            .join(Training, Training.id == SurveyInvitation.training_id)
-            .where(SurveyInvitation.training_id.in_(ids), SurveyInvitation.questionnaire_id == Training.reaction_questionnaire_id)
-            .group_by(SurveyInvitation.training_id)
-        ):
-            stats[tid] = {"invited": int(invited), "submitted": int(submitted or 0)}
-    items = []
-    for r in rows:
-        d = dict(r._mapping)
-        d.update(stats.get(r.id, {"invited": 0, "submitted": 0}))
-        items.append(d)
-    return {"rows": items, "page": page, "pages": pages, "total": total}
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Data Master lists (HR): the overview, units, employees, competencies, trainings."""
+"""Data Master lists (HR): the overview, units, employees, competencies; trainings moved to /pelatihan."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, get
 from litestar.params import FromQuery
+from litestar.response import Redirect
 
 from portal.services import master
 from portal.web.core import DB, hr_required, is_htmx, positive_int, query_id, render
@@ -55,10 +56,11 @@ class CompetencyListController(Controller):
 
 
 class TrainingListController(Controller):
+    """The trainings moved to HR's trainings area: the old address answers with a redirect there."""
+
     path = "/data-master/pelatihan"
     guards = [hr_required]
 
-    @get(sync_to_thread=True)
-    def index(self, request: Request, db: DB, page: FromQuery[str] = "1") -> Any:
-        page_no = positive_int(page)
-        return render(request, "master/trainings.html", {"result": master.list_trainings(db, page_no)}, db=db)
+    @get()
+    async def index(self) -> Redirect:
+        return Redirect(path="/pelatihan", status_code=303)

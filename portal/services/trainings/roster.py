@@ -17,6 +17,7 @@ from datetime import date
 from sqlalchemy import and_, select
 from sqlmodel import Session
 
+from portal.db import dialect
 from portal.models import Enrollment, SurveyInvitation, Training
 from portal.rules import took_part
 from portal.services import summaries
@@ -24,10 +25,17 @@ from portal.services.trainings.survey import delete_unsubmitted, generate_invita
 
 
 def submitted_people(session: Session, training_id: int, employee_ids: Iterable[int]) -> set[int]:
-    """Those of `employee_ids` who submitted the training's reaction survey."""
+    """Those of `employee_ids` who submitted the training's reaction survey. Call it in the transaction
+    that then changes their attendance: it locks their invitations until that transaction ends."""
     ids = sorted(set(employee_ids))
     found: set[int] = set()
+    conn = session.connection()
     for start in range(0, len(ids), 500):
+        # their invitations are locked first: a submit running at this moment commits before we read
+        # (PostgreSQL; SQLite's single writer serialises the two anyway)
+        dialect.lock_rows(
+            conn, select(SurveyInvitation.id).where(SurveyInvitation.training_id == training_id, SurveyInvitation.employee_id.in_(ids[start : start + 500]))
+        )
         found.update(
             session.execute(
                 select(SurveyInvitation.employee_id)

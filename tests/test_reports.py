@@ -970,3 +970,50 @@ def test_dashboard_of_the_current_year_counts_only_trainings_held_so_far(client,
     check()
     d = reports.dashboard(db, reports.parse_filters({"periode": "2031"}, TODAY, units), TODAY, 5)
     assert d.participants == raw_counts(db, date(2031, 1, 1), date(2031, 12, 31), TODAY)["participants"]
+
+
+RETRO_SPEC = (
+    ("Materi", "materi", "likert5", "Materi pelatihan jelas.", True, {}),
+    ("Penerapan", "relevansi", "likert5", "Kemampuan saya mengelola antrean.", False, {"retrospective": True}),
+    ("Lain", "lainnya", "text", "Saran Anda?", False, {"max_length": 500}),
+)
+
+
+def test_a_retrospective_before_mean_is_suppressed_on_its_own_n(client, db, frozen):
+    """Seven people answer "after", only three also "before": the before mean is hidden everywhere
+    (page, print view, CSV, XLSX) while the after figures show; the comment question with three answers
+    is hidden although the training has seven responses."""
+    hr(client)
+    nips = DISDUKCAPIL[:7]
+    b = build_training(db, "LAP-RETRO", date(2031, 2, 1), nips, spec=RETRO_SPEC)
+    retro = next(q for q in b.structure.questions if q.retrospective)
+    text_q = question_id(b, kind="text")
+    plain = next(q for q in b.structure.questions if q.kind == "likert5" and not q.retrospective)
+    for i, nip in enumerate(nips):
+        data = {f"q{plain.id}": "4", f"q{retro.id}": "5"}
+        if i < 3:
+            data[f"q{retro.id}_sebelum"] = "1"  # the only three "before" answers: one person's would show
+            data[f"q{text_q}"] = f"Komentar kecil {i}"
+        submit(db, b, nip, data)
+    rep = reports.training_report(db, b.training_id, TODAY, 5, 30)
+    q = next(x for x in rep.questions if x.id == retro.id)
+    assert not q.hidden and q.n == 7 and q.before_hidden and q.before_mean is None
+    html = client.get(f"/laporan/pelatihan/{b.training_id}").text
+    assert "sebelum pelatihan: " + HIDDEN in html and "sebelum pelatihan 1,00" not in html
+    assert "Komentar kecil" not in html
+    printable = client.get(f"/laporan/pelatihan/{b.training_id}/cetak").text
+    assert "sebelum pelatihan: " + HIDDEN in printable and "sebelum pelatihan 1,00" not in printable
+    csv_text = client.get(f"/laporan/pelatihan/{b.training_id}/ekspor/csv").content.decode("utf-8-sig")
+    before_rows = [line for line in csv_text.splitlines() if "Sebelum pelatihan" in line]
+    assert before_rows and all(HIDDEN_TEXT in line and ";1,00" not in line and ",1.00" not in line for line in before_rows)
+    page = reports.comments(db, rep, next(x for x in rep.questions if x.id == text_q))
+    assert page.rows == [] and not page.allowed
+    # the control: five "before" answers (and comments) show
+    c = build_training(db, "LAP-RETRO5", date(2031, 2, 1), DISKOMINFO[:5], spec=RETRO_SPEC)
+    c_retro = next(x for x in c.structure.questions if x.retrospective)
+    c_plain = next(x for x in c.structure.questions if x.kind == "likert5" and not x.retrospective)
+    c_text = question_id(c, kind="text")
+    for i, nip in enumerate(DISKOMINFO[:5]):
+        submit(db, c, nip, {f"q{c_plain.id}": "4", f"q{c_retro.id}": "5", f"q{c_retro.id}_sebelum": "2", f"q{c_text}": f"Komentar cukup {i}"})
+    shown = text_of(client.get(f"/laporan/pelatihan/{c.training_id}").text)
+    assert "sebelum pelatihan 2,00" in shown and "Komentar cukup 0" in shown

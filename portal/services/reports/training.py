@@ -193,6 +193,10 @@ def training_report(session: Session, training_id: int, today: date, min_group: 
             if state != "shown":
                 q.n = 0
             continue
+        if anonymous and q.retrospective and q.n_before < min_n:
+            # the "before" half of a pair is a figure of its own: suppressed on its own n
+            q.before_hidden = True
+            q.n_before = q.total_before = 0
         if q.kind == "likert5":
             acc = per_dim.setdefault(q.dimension, [0, 0])
             acc[0] += q.n
@@ -387,4 +391,6 @@ def aggregate_export(report: TrainingReport) -> tuple[list[str], list[list[Any]]
             add(section, q.number, q.text, q.dimension_label, q.kind_label, value=c.label, count=c.count, pct=rounded(c.percent), n=q.n, mean=mean, index=rounded(q.index))
         if q.retrospective and q.before_mean is not None:
             add(section, q.number, q.text, q.dimension_label, q.kind_label, value=_("Sebelum pelatihan (rata-rata)"), n=q.n_before, mean=rounded(q.before_mean, 2))
+        elif q.before_hidden:
+            add(section, q.number, q.text, q.dimension_label, q.kind_label, value=_("Sebelum pelatihan (rata-rata)") + ": " + hidden)
     return headers, rows

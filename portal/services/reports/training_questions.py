@@ -57,6 +57,7 @@ class QuestionStat:
     total_before: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     hidden: bool = False
+    before_hidden: bool = False  # the retrospective "before" values are too few to show on their own n
 
     @property
     def kind_label(self) -> str:
@@ -148,7 +149,9 @@ def comments(
     says nothing about who answered or when), optionally filtered by a case-insensitive search.
     Nothing is read when the training's results are hidden (minimum group size, open window)."""
     search = (search or "").strip()[:100]
-    if not report.comments_allowed:
+    # shown only when this question itself has enough answers (a training-level n says nothing about
+    # how few wrote a comment)
+    if not report.comments_allowed or question.hidden:
         return CommentPage(question, [], 0, 1, 1, search, False)
     stmt = (
         select(Answer.value_text)

@@ -88,6 +88,7 @@ _L3_SELF = "/penerapan/diri/{enrollment_id:int}"
 _REPORT = "/laporan/pelatihan/{training_id:int}"
 _IMPORT = "/data-master/impor"
 _BATCH = _IMPORT + "/{kind:str}/{batch_id:int}"
+_PERSON = "/data-master/pegawai/{employee_id:int}"
 
 ROUTES: dict[tuple[str, str], Rule] = {
     # login, logout, Beranda, health (web/auth.py, web/home.py)
@@ -172,10 +173,24 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/laporan/jp/ekspor/{fmt:str}"): Rule("hr"),
     ("GET", "/laporan/respons"): Rule("hr"),
     ("GET", "/laporan/respons/ekspor/{fmt:str}"): Rule("hr"),
-    # master data (web/master.py, HR)
+    # master data (web/master/: lists, people, organisation; HR)
     ("GET", "/data-master"): Rule("hr"),
     ("GET", "/data-master/pegawai"): Rule("hr"),
     ("GET", "/data-master/unit"): Rule("hr"),
+    ("GET", "/data-master/pegawai/baru"): Rule("hr"),
+    ("POST", "/data-master/pegawai/baru"): Rule("hr"),  # empty form: 422, nobody added
+    ("GET", _PERSON): Rule("hr", "employee"),
+    ("GET", _PERSON + "/ubah"): Rule("hr", "employee"),
+    ("POST", _PERSON + "/ubah"): Rule("hr", "employee"),  # empty form: 422, nothing changed
+    ("GET", "/data-master/unit/baru"): Rule("hr"),
+    ("POST", "/data-master/unit/baru"): Rule("hr"),
+    ("GET", "/data-master/unit/{unit_id:int}"): Rule("hr", "unit"),
+    ("POST", "/data-master/unit/{unit_id:int}"): Rule("hr", "unit"),
+    ("GET", "/data-master/jabatan"): Rule("hr"),
+    ("GET", "/data-master/jabatan/baru"): Rule("hr"),
+    ("POST", "/data-master/jabatan/baru"): Rule("hr"),
+    ("GET", "/data-master/jabatan/{position_id:int}"): Rule("hr", "position"),
+    ("POST", "/data-master/jabatan/{position_id:int}"): Rule("hr", "position"),
     ("GET", "/data-master/kompetensi"): Rule("hr"),
     ("GET", "/data-master/pelatihan"): Rule("hr"),
     # imports (web/master/imports.py, HR); no batch exists in the demo data: a batch id answers 404 to HR
@@ -326,6 +341,9 @@ OBJECTS: dict[str, Objects] = {
     "result": Objects(_found(_RESULT_OWN), _found(_RESULT_OTHER)),
     "rating": Objects(_found("SELECT id AS rating_id FROM applicationrating WHERE status = 'submitted' ORDER BY id LIMIT 1")),
     "impact_training": Objects(_found(_TRAINING_OWN), _found(_TRAINING_OTHER)),
+    "employee": Objects(_found("SELECT id AS employee_id FROM employee ORDER BY id LIMIT 1")),
+    "unit": Objects(_found("SELECT id AS unit_id FROM unit ORDER BY id LIMIT 1")),
+    "position": Objects(_found("SELECT id AS position_id FROM position ORDER BY id LIMIT 1")),
     "import_kind": Objects(_found("SELECT 'pegawai' AS kind")),
     "import_batch": Objects(_found("SELECT 'pegawai' AS kind, coalesce(max(id), 0) + 1000000 AS batch_id FROM importbatch")),
 }

@@ -6,11 +6,12 @@ name (`conn.dialect.name`, or `name_of(session)`).
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ARRAY, Integer, Text, any_, bindparam, cast, extract, func, literal
+from sqlalchemy import ARRAY, Integer, Text, any_, bindparam, cast, extract, func, literal, select
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection
@@ -70,3 +71,12 @@ def in_ids(column: ColumnElement, ids: Iterable[int], dialect: str) -> ColumnEle
     if dialect == POSTGRESQL:
         return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
     return column.in_(list(ids))
+
+
+def serialise_edits(conn: Connection, name: str) -> None:
+    """Makes the transactions that run one kind of edit (e.g. "supervision", "units") wait for each
+    other until their ends, so that a check followed by a write cannot race a concurrent one. PostgreSQL:
+    a transaction-scoped advisory lock keyed by `name`. SQLite already lets one writer at a time: the
+    caller writes first and checks after, inside its write transaction."""
+    if conn.dialect.name == POSTGRESQL:
+        conn.execute(select(func.pg_advisory_xact_lock(zlib.crc32(name.encode()))))

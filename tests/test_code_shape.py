@@ -44,7 +44,8 @@ def test_every_web_module_with_controllers_is_registered_in_the_app():
     app_source = (PORTAL / "app.py").read_text(encoding="utf-8")
     for p in modules(PORTAL / "web"):
         if "CONTROLLERS" in p.read_text(encoding="utf-8").split("\n__all__")[0] and re.search(r"^CONTROLLERS = ", p.read_text(encoding="utf-8"), re.M):
-            assert f"{p.stem}.CONTROLLERS" in app_source, f"portal/app.py does not register {p.stem}.CONTROLLERS"
+            name = p.parent.name if p.name == "__init__.py" else p.stem  # a package (web/master/) lists its modules' controllers
+            assert f"{name}.CONTROLLERS" in app_source, f"portal/app.py does not register {name}.CONTROLLERS"
 
 
 def test_rows_are_read_by_name():

@@ -169,8 +169,8 @@ def test_each_field_of_the_employee_form_is_checked(client, db):
         ("employee", "1990", "NIP harus 18 angka"),
         ("employee", DEMO["employee"], "tidak dapat menjadi atasannya sendiri"),
         # a loop through stored data: Ratna's supervisor is Rustam, Putri's is Ratna
-        ("supervisor", DEMO["employee"], "Atasan melingkar: drg. Ratna Juwita Panjaitan, M.K.M. → Putri Wulandari, A.Md. → drg. Ratna"),
-        ("rustam", DEMO["employee"], "Atasan melingkar: dr. Rustam Effendi Simanjuntak, M.Kes. → Putri Wulandari, A.Md. → drg. Ratna"),
+        ("supervisor", DEMO["employee"], "Atasan melingkar (drg. Ratna Juwita Panjaitan, M.K.M. → Putri Wulandari, A.Md. → drg. Ratna"),
+        ("rustam", DEMO["employee"], "Atasan melingkar (dr. Rustam Effendi Simanjuntak, M.Kes. → Putri Wulandari, A.Md. → drg. Ratna"),
     ],
 )
 def test_a_supervisor_must_exist_not_be_themself_and_make_no_loop(client, db, who, supervisor, message):

@@ -282,7 +282,7 @@ def update_employee(session: Session, actor_id: int, employee_id: int, data: dic
             names = dict(session.execute(select(Employee.id, Employee.name).where(Employee.id.in_(loop))).all())
             session.rollback()
             chain = " → ".join(names.get(i, "?") for i in [*loop, loop[0]])
-            errors.add("supervisor_nip", _("Atasan melingkar: %(c)s. Pilih atasan yang tidak berada di bawah pegawai ini.") % {"c": chain})
+            errors.add("supervisor_nip", _("Atasan melingkar (%(c)s). Pilih atasan yang tidak berada di bawah pegawai ini.") % {"c": chain})
             return outcome
     if any(k in changes for k in MOVES):
         summaries.gaps.apply_people(conn, [employee_id])

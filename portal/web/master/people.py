@@ -49,10 +49,10 @@ class EmployeeController(Controller):
         q = q.strip()[:100]
         unit_id = query_id(unit)
         result = master.list_employees(db, q=q, unit_id=unit_id, page=positive_int(page))
-        ctx = {"result": result, "q": q, "unit": unit_id, "units": units.tree(db).options()}
+        ctx = {"result": result, "q": q, "unit": unit_id}
         if is_htmx(request):
             return render(request, "master/_employees_table.html", ctx)
-        return render(request, "master/employees.html", ctx, db=db)
+        return render(request, "master/employees.html", ctx | {"units": units.tree(db).options()}, db=db)
 
     @get("/baru", sync_to_thread=True)
     def new(self, request: Request, db: DB) -> Any:

@@ -286,7 +286,9 @@ def update_employee(session: Session, actor_id: int, employee_id: int, data: dic
             return outcome
     if any(k in changes for k in MOVES):
         summaries.gaps.apply_people(conn, [employee_id])
-    action = {True: "employee.reactivate", False: "employee.deactivate"}.get(changes.get("is_active"), "employee.update")  # type: ignore[arg-type]
+    action = "employee.update"
+    if "is_active" in changes:
+        action = "employee.reactivate" if changes["is_active"] else "employee.deactivate"
     audit(session, actor_id, action, f"employee:{employee_id}", _detail(session, stored, changes))
     session.commit()
     outcome.changed = True

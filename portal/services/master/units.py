@@ -4,6 +4,7 @@ The tree is read in one query; the form's choices come from the same read."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,7 +48,7 @@ class UnitTree:
             todo.extend(reversed(node.children))
         return out
 
-    def options(self, leave_out: set[int] = frozenset()) -> list[tuple[int, str]]:  # type: ignore[assignment]
+    def options(self, leave_out: Collection[int] = ()) -> list[tuple[int, str]]:
         """(id, label) for a select, indented by depth, without the units in `leave_out`."""
         return [(n.id, INDENT * n.depth + n.name) for n in self.flat() if n.id not in leave_out]
 

@@ -72,8 +72,11 @@ def read_xlsx(resp, tmp_path) -> list[list[Any]]:
     assert resp.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     path = tmp_path / "x.xlsx"
     path.write_bytes(resp.content)
-    ws = load_workbook(path, read_only=True).active
-    return [[c for c in row] for row in ws.iter_rows(values_only=True)]
+    book = load_workbook(path, read_only=True)
+    try:  # a read-only workbook keeps its file open until closed
+        return [[c for c in row] for row in book.active.iter_rows(values_only=True)]
+    finally:
+        book.close()
 
 
 def hr(client) -> int:

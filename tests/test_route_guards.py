@@ -89,6 +89,7 @@ _REPORT = "/laporan/pelatihan/{training_id:int}"
 _IMPORT = "/data-master/impor"
 _GAP_ENROL = "?siklus={cycle_id}&baris={unit_id}&kompetensi={competency_id}"
 _BATCH = _IMPORT + "/{kind:str}/{batch_id:int}"
+_PERSON = "/data-master/pegawai/{employee_id:int}"
 
 ROUTES: dict[tuple[str, str], Rule] = {
     # login, logout, Beranda, health (web/auth.py, web/home.py)
@@ -189,10 +190,24 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/laporan/jp/ekspor/{fmt:str}"): Rule("hr"),
     ("GET", "/laporan/respons"): Rule("hr"),
     ("GET", "/laporan/respons/ekspor/{fmt:str}"): Rule("hr"),
-    # master data (web/master.py, HR)
+    # master data (web/master/: lists, people, organisation; HR)
     ("GET", "/data-master"): Rule("hr"),
     ("GET", "/data-master/pegawai"): Rule("hr"),
     ("GET", "/data-master/unit"): Rule("hr"),
+    ("GET", "/data-master/pegawai/baru"): Rule("hr"),
+    ("POST", "/data-master/pegawai/baru"): Rule("hr"),  # empty form: 422, nobody added
+    ("GET", _PERSON): Rule("hr", "employee"),
+    ("GET", _PERSON + "/ubah"): Rule("hr", "employee"),
+    ("POST", _PERSON + "/ubah"): Rule("hr", "employee"),  # empty form: 422, nothing changed
+    ("GET", "/data-master/unit/baru"): Rule("hr"),
+    ("POST", "/data-master/unit/baru"): Rule("hr"),
+    ("GET", "/data-master/unit/{unit_id:int}"): Rule("hr", "unit"),
+    ("POST", "/data-master/unit/{unit_id:int}"): Rule("hr", "unit"),
+    ("GET", "/data-master/jabatan"): Rule("hr"),
+    ("GET", "/data-master/jabatan/baru"): Rule("hr"),
+    ("POST", "/data-master/jabatan/baru"): Rule("hr"),
+    ("GET", "/data-master/jabatan/{position_id:int}"): Rule("hr", "position"),
+    ("POST", "/data-master/jabatan/{position_id:int}"): Rule("hr", "position"),
     ("GET", "/data-master/kompetensi"): Rule("hr"),
     ("GET", "/data-master/pelatihan"): Rule("hr", ok=(303,)),  # moved to /pelatihan
     # imports (web/master/imports.py, HR); no batch exists in the demo data: a batch id answers 404 to HR
@@ -350,6 +365,9 @@ OBJECTS: dict[str, Objects] = {
     "impact_training": Objects(_found(_TRAINING_OWN), _found(_TRAINING_OTHER)),
     # a cell of the gap map whose competency a training still to come targets (the demo has one)
     "gap_training": Objects(_found(_GAP_TRAINING, body=lambda ids: {"pelatihan": str(ids["training_id"])})),
+    "employee": Objects(_found("SELECT id AS employee_id FROM employee ORDER BY id LIMIT 1")),
+    "unit": Objects(_found("SELECT id AS unit_id FROM unit ORDER BY id LIMIT 1")),
+    "position": Objects(_found("SELECT id AS position_id FROM position ORDER BY id LIMIT 1")),
     "import_kind": Objects(_found("SELECT 'pegawai' AS kind")),
     "import_batch": Objects(_found("SELECT 'pegawai' AS kind, coalesce(max(id), 0) + 1000000 AS batch_id FROM importbatch")),
 }

@@ -6,11 +6,12 @@ name (`conn.dialect.name`, or `name_of(session)`).
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ARRAY, Integer, Text, any_, bindparam, cast, extract, func, literal, text
+from sqlalchemy import ARRAY, Integer, Text, any_, bindparam, cast, extract, func, literal, select, text
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection
@@ -127,3 +128,12 @@ def rollback_waits_for_the_network(dialect: str) -> bool:
     """Ending a transaction is a round trip to a server (PostgreSQL) or a local call that never waits for
     a lock or for I/O when the transaction only read (SQLite)."""
     return dialect == POSTGRESQL
+
+
+def serialise_edits(conn: Connection, name: str) -> None:
+    """Makes the transactions that run one kind of edit (e.g. "supervision", "units") wait for each
+    other until their ends, so that a check followed by a write cannot race a concurrent one. PostgreSQL:
+    a transaction-scoped advisory lock keyed by `name`. SQLite already lets one writer at a time: the
+    caller writes first and checks after, inside its write transaction."""
+    if conn.dialect.name == POSTGRESQL:
+        conn.execute(select(func.pg_advisory_xact_lock(zlib.crc32(name.encode()))))

@@ -46,11 +46,11 @@ def test_logout_is_an_htmx_request_that_works_under_the_csp(page):
 def test_hr_employee_search_refreshes_fragment_and_url(page):
     browser_login(page, DEMO["hr"])
     page.goto("/data-master/pegawai")
-    rows_before = page.locator("#employees-table tbody tr").count()
+    rows_before = page.locator("#employees-table .record-list > li").count()
     assert rows_before > 5
     with page.expect_response(lambda r: "/data-master/pegawai?" in r.url and r.request.headers.get("hx-request") == "true"):
         page.fill("#q", "Putri")
-    page.wait_for_function("() => document.querySelectorAll('#employees-table tbody tr').length < 5")
+    page.wait_for_function("() => document.querySelectorAll('#employees-table .record-list > li').length < 5")
     assert "Putri Wulandari" in page.locator("#employees-table").inner_text()
     assert "q=Putri" in page.url
     assert no_horizontal_scroll(page)

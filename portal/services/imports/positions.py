@@ -1,22 +1,22 @@
 """Import of positions (jabatan) with their competency standard: upsert by position code; one column per
 competency (its code as the header) holding the required level 1-5. The template lists the competencies
 of the portal as they are when it is downloaded. An empty managerial or socio-cultural cell takes the
-default level of the position's class (portal.rules.MANAGERIAL_DEFAULT_LEVEL); an empty technical cell
-means the position does not require that competency. A competency column missing from the file leaves
-that part of the standard as it is."""
+default level of the position's class; an empty technical cell means the position does not require that
+competency (the rule, and the write of a standard: portal.services.standards). A competency column
+missing from the file leaves that part of the standard as it is."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any, ClassVar
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from portal.i18n import _
-from portal.models import Competency, Employee, Position, PositionStandard, Unit
-from portal.rules import MANAGERIAL_DEFAULT_LEVEL, POSITION_CLASS_LABELS
-from portal.services import summaries
+from portal.models import Competency, Position, PositionStandard, Unit
+from portal.rules import POSITION_CLASS_LABELS
+from portal.services import standards, summaries
 from portal.services.imports import cells
 from portal.services.imports.plan import UPDATE, Change, Planned, mark_duplicates
 from portal.services.imports.reading import Column
@@ -134,17 +134,17 @@ class PositionImport(TableKind):
             if not row.ok:
                 continue
             merged = standard_levels(stored[row.key]["standard"]) if row.key in stored else {}
-            default = MANAGERIAL_DEFAULT_LEVEL.get(v["position_class"])
             for code, level in levels.items():
-                if level is None and groups.get(code) != "teknis" and default:
-                    level = default
+                if level is None:
+                    level = standards.default_level(v["position_class"], groups.get(code))
                 if level is None:
                     merged.pop(code, None)
                 else:
                     merged[code] = level
-            if row.key not in stored and default:
+            if row.key not in stored:
                 for code, group in groups.items():
-                    if group != "teknis" and code not in levels:
+                    default = standards.default_level(v["position_class"], group)
+                    if default and code not in levels:
                         merged[code] = default
             v["standard"] = standard_text(merged)
         self.decide_all(rows, stored)
@@ -152,37 +152,20 @@ class PositionImport(TableKind):
     def write_owned(self, session: Session, rows: list[Planned], ids: dict[str, int]) -> None:
         changed = {ids[r.key]: r.values["standard"] for r in rows if r.action == UPDATE and "standard" in (r.before or {})}
         changed.update({ids[r.key]: r.values["standard"] for r in rows if r.action != UPDATE})
-        _set_standards(session, changed, self.lookups(session)["competency"])
-        _regap(session, [ids[r.key] for r in rows if r.action == UPDATE and "standard" in (r.before or {})])
+        standards.replace(session, _by_id(changed, self.lookups(session)["competency"]))
+        summaries.gaps.apply_positions(session.connection(), [ids[r.key] for r in rows if r.action == UPDATE and "standard" in (r.before or {})])
 
     def undo_owned(self, session: Session, changes: list[Change]) -> None:
         known = self.lookups(session)["competency"]
         restored = {c.row_id: c.before["standard"] for c in changes if c.action == UPDATE and c.before and "standard" in c.before}
-        _set_standards(session, restored, known)
-        _regap(session, list(restored))
+        standards.replace(session, _by_id(restored, known))
+        summaries.gaps.apply_positions(session.connection(), list(restored))
         created = [c.row_id for c in changes if c.action != UPDATE]
         if created:
             session.execute(delete(PositionStandard).where(PositionStandard.position_id.in_(created)))
 
 
-def _regap(session: Session, position_ids: list[int]) -> None:
-    """The AKPK gaps of the people holding these positions, measured again against the new standard."""
-    if position_ids:
-        people = list(session.execute(select(Employee.id).where(Employee.position_id.in_(position_ids))).scalars())
-        summaries.gaps.apply_people(session.connection(), people)
-
-
-def _set_standards(session: Session, standards: dict[int, str], known: dict[str, int]) -> None:
-    if not standards:
-        return
-    ids = list(standards)
-    for start in range(0, len(ids), 500):
-        session.execute(delete(PositionStandard).where(PositionStandard.position_id.in_(ids[start : start + 500])))
-    rows = [
-        {"position_id": pid, "competency_id": known[code], "required_level": level}
-        for pid, text in standards.items()
-        for code, level in standard_levels(text).items()
-        if code in known
-    ]
-    if rows:
-        session.execute(insert(PositionStandard), rows)
+def _by_id(texts: dict[int, str], known: dict[str, int]) -> dict[int, dict[int, int]]:
+    """Standards as the change log keeps them ("M1=3,T-KES-1=2" per position) by competency id; codes
+    no longer in the portal are left out."""
+    return {pid: {known[code]: level for code, level in standard_levels(text).items() if code in known} for pid, text in texts.items()}

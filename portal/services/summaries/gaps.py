@@ -7,8 +7,10 @@ covering index takes ~10 ms. The rows record the unit and position the person he
 assessment was submitted (the gap was measured against that position's standard).
 
 Kept by `apply(conn, Assessed(cycle, person))` in the transaction of each assessment submit (the person's
-rows of the cycle are recomputed with `final_gap_rows`); `rebuild` runs the same statement for every
-cycle (demo data, bulk imports of assessments made outside the portal: `portal summaries rebuild gaps`).
+rows of the cycle are recomputed with `final_gap_rows`), by `apply_people` when people move to another
+position or unit, and by `apply_positions` when a position's standard changes (imports, Data Master
+forms); `rebuild` runs the same statement for every cycle (demo data, bulk imports of assessments made
+outside the portal: `portal summaries rebuild gaps`).
 """
 
 from __future__ import annotations
@@ -99,6 +101,19 @@ def apply_people(conn: Connection, subject_ids: list[int]) -> None:
         chunk = people[start : start + 500]
         conn.execute(delete(t).where(t.c.subject_id.in_(chunk)))
         conn.execute(insert(t).from_select(COLUMNS, final_gap_rows(subject_ids=chunk)))
+
+
+def apply_positions(conn: Connection, position_ids: list[int]) -> None:
+    """Recompute every cycle's rows of the people holding these positions (their standard changed)."""
+    if not position_ids:
+        return
+    holders: list[int] = []
+    ids = sorted(set(position_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        holders.extend(conn.execute(select(Employee.id).where(Employee.position_id.in_(chunk))).scalars())
+    if holders:
+        apply_people(conn, holders)
 
 
 def rebuild(session: Session, cycle_id: int | None = None) -> int:

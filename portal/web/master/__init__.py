@@ -1,12 +1,13 @@
-"""Data Master (/data-master, HR): the lists of master data (`lists`) and the imports from spreadsheets
-(`imports`, /data-master/impor)."""
+"""Data Master (/data-master, HR): the lists of master data (`lists`), employees (`people`), units and
+positions (`organisation`), and the imports from spreadsheets (`imports`, /data-master/impor)."""
 
-from portal.web.master import imports, lists
+from portal.web.master import imports, lists, organisation, people
 
 CONTROLLERS = [
     lists.MasterHomeController,  # /data-master
-    lists.EmployeeListController,  # /data-master/pegawai
-    lists.UnitListController,  # /data-master/unit
+    people.EmployeeController,  # /data-master/pegawai
+    organisation.UnitController,  # /data-master/unit
+    organisation.PositionController,  # /data-master/jabatan
     lists.CompetencyListController,  # /data-master/kompetensi
     lists.TrainingListController,  # /data-master/pelatihan
     imports.ImportController,  # /data-master/impor

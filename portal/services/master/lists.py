@@ -1,4 +1,5 @@
-"""Master data lists for HR (units, employees, competencies; the trainings are in services/trainings). Bounded queries, paginated."""
+"""Master data lists for HR (the overview, employees, competencies; the trainings are in
+services/trainings). Bounded queries, paginated."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ class Page:
     total: int
 
 
-def _paginate(session: Session, stmt, count_stmt, page: int, size: int = PAGE_SIZE) -> Page:  # noqa: ANN001
+def paginate(session: Session, stmt, count_stmt, page: int, size: int = PAGE_SIZE) -> Page:  # noqa: ANN001
     total = int(session.execute(count_stmt).scalar_one())
     pages = max(1, ceil(total / size))
     page = min(max(1, page), pages)
@@ -70,24 +71,7 @@ def list_employees(session: Session, q: str = "", unit_id: int | None = None, pa
         .order_by(Employee.name, Employee.id)
     )
     count = select(func.count()).select_from(Employee).where(*filters)
-    return _paginate(session, stmt, count, page)
-
-
-def list_units(session: Session) -> list[dict]:
-    parent = aliased(Unit)
-    counts = (
-        select(Employee.unit_id, func.count().label("n"))
-        .where(Employee.is_active.is_(True))
-        .group_by(Employee.unit_id)
-        .subquery()
-    )
-    stmt = (
-        select(Unit.id, Unit.code, Unit.name, parent.name.label("parent"), func.coalesce(counts.c.n, 0).label("employees"))
-        .outerjoin(parent, parent.id == Unit.parent_id)
-        .outerjoin(counts, counts.c.unit_id == Unit.id)
-        .order_by(Unit.code)
-    )
-    return [dict(r._mapping) for r in session.execute(stmt)]
+    return paginate(session, stmt, count, page)
 
 
 def list_competencies(session: Session) -> list[dict]:
@@ -106,7 +90,3 @@ def list_competencies(session: Session) -> list[dict]:
     for c in comps:
         c["levels"] = levels.get(c["id"], [])
     return comps
-
-
-def unit_options(session: Session) -> list[tuple[int, str]]:
-    return [(unit_id, name) for unit_id, name in session.execute(select(Unit.id, Unit.name).order_by(Unit.name))]

@@ -20,6 +20,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from portal.db import make_engine
+from portal.db.reads import ReadRunner
 from portal.settings import Settings
 from portal.web import core
 from portal.web.middleware import auth_middleware, security_headers_middleware
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     engine = make_engine(settings)
+    reads = ReadRunner(engine)
     jinja_env = build_environment(settings.timezone, settings.locale)
     static = create_static_files_router(
         path=core.STATIC_PATH,
@@ -88,9 +90,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HTTPException: core.http_exception_handler,
             Exception: core.internal_error_handler,
         },
-        state=State({"engine": engine, "settings": settings}),
-        on_startup=[_freeze_gc],
-        on_shutdown=[lambda: engine.dispose()],
+        state=State({"engine": engine, "settings": settings, "reads": reads}),
+        on_startup=[reads.open, _freeze_gc],
+        on_shutdown=[reads.close, lambda: engine.dispose()],
         debug=False,
         openapi_config=None,
     )

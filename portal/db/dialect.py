@@ -124,6 +124,12 @@ def keeps_old_pages_in_a_log(dialect: str) -> bool:
     return dialect == SQLITE
 
 
+def reads_never_wait(dialect: str) -> bool:
+    """A reader never waits for a writer and nothing goes over a network: SQLite in WAL mode (every
+    connection is opened in it, portal.db). PostgreSQL reads are round trips to a server."""
+    return dialect == SQLITE
+
+
 def rollback_waits_for_the_network(dialect: str) -> bool:
     """Ending a transaction is a round trip to a server (PostgreSQL) or a local call that never waits for
     a lock or for I/O when the transaction only read (SQLite)."""

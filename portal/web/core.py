@@ -105,19 +105,9 @@ async def provide_db(state: State) -> AsyncGenerator[Session, None]:
 
 
 async def run_read(state: State, body: Callable[[Connection], T]) -> T:
-    """Runs the read-only body of a hot page with a plain Core connection, without an ORM session:
-    in a worker thread with a pooled connection, returned to the pool in that same thread with its
-    transaction ended (an open read would hold back SQLite's WAL checkpoints). `body` must only read.
-    The same execution model as every other handler, on both databases."""
-
-    def in_thread() -> T:
-        with state.engine.connect() as pooled:
-            try:
-                return body(pooled)
-            finally:
-                pooled.rollback()
-
-    return await anyio.to_thread.run_sync(in_thread)
+    """Runs the read-only body of a hot page with a plain Core connection, without an ORM session, where
+    `portal.db.reads` says such reads are cheapest. `body` must only read."""
+    return await state.reads.run(body)
 
 
 async def take_flash(state: State, user: CurrentUser) -> tuple[str, str] | None:

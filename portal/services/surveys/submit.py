@@ -11,6 +11,7 @@ from sqlalchemy import and_, bindparam, delete, insert, select, text, update
 from sqlmodel import Session
 
 from portal.db import dialect, truncate_wal
+from portal.db.bulk import BulkWrite
 from portal.models import (
     Answer,
     DraftAnswer,
@@ -39,6 +40,10 @@ class SubmitResult:
 _SUBMIT: dict[str, dict[str, Any]] = {}
 
 
+# a response's ~30 answers, through the driver's executemany (portal.db.bulk)
+ADD_ANSWERS = BulkWrite(lambda _name: insert(Answer.__table__), ("response_id", "question_id", "value_num", "value_before", "value_text"))
+
+
 def _statements(name: str) -> dict[str, Any]:
     stmts = _SUBMIT.get(name)
     if stmts is None:
@@ -59,7 +64,6 @@ def _statements(name: str) -> dict[str, Any]:
             "lock": update(qn).where(qn.c.id == bindparam("qid"), qn.c.locked.is_(False)).values(locked=True),
             "questionnaire": select(qn.c.revision, qn.c.locked, qn.c.anonymous).where(qn.c.id == bindparam("qid")),
             "response": insert(SurveyResponse.__table__),
-            "answers": insert(Answer.__table__),
             "del_answers": delete(a).where(a.c.draft_id.in_(select(d.c.id).where(d.c.invitation_id == bindparam("inv")))),
             "del_draft": delete(d).where(d.c.invitation_id == bindparam("inv")),
         }
@@ -173,14 +177,7 @@ def submit(
         if qid in structure.by_id and (v.num is not None or v.before is not None or v.text)
     }
     conn.execute(stmts["response"], response)
-    if kept:
-        conn.execute(
-            stmts["answers"],
-            [
-                {"response_id": response_id, "question_id": qid, "value_num": v.num, "value_before": v.before, "value_text": v.text}
-                for qid, v in kept.items()
-            ],
-        )
+    ADD_ANSWERS.run(conn, [(response_id, qid, v.num, v.before, v.text) for qid, v in kept.items()])
     conn.execute(stmts["del_answers"], {"inv": inv.id})
     conn.execute(stmts["del_draft"], {"inv": inv.id})
     summaries.answers.apply(conn, summaries.answers.Submitted(inv.training_id, structure, kept))

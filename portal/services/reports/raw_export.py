@@ -24,12 +24,15 @@ from sqlalchemy import null, select
 from sqlalchemy.engine import Connection, Engine
 
 from portal.db import dialect as sql_dialect
+from portal.db.read_ahead import read_ahead
 from portal.i18n import _
 from portal.models import Answer, Employee, SurveyResponse, Training, Unit
 from portal.services.reports.filters import Filters
 from portal.services.reports.training_questions import QuestionStat
 
 ROWS_PER_FETCH = 500  # responses
+NOBODY = (None, None, None)  # the NIP, name and unit of a response without a respondent
+NO_TRAINING = (None, None)
 MULTI_REMEMBERED = 4096  # multi-choice answers whose labels are remembered during one export
 
 
@@ -199,20 +202,27 @@ def raw_export(
     people_stmt = select(Employee.id, Employee.nip, Employee.name, Unit.name.label("unit")).outerjoin(Unit, Unit.id == Employee.unit_id)
     trainings_stmt = select(Training.id, Training.code, Training.title)
 
-    def rows() -> Iterator[list[Any]]:
+    def batches() -> Iterator[list[Any]]:
+        """The responses in batches, with the people and trainings they name (read by `read_ahead`'s
+        thread, which alone uses this connection)."""
         with engine.connect() as conn:
             people = _people(conn, people_stmt.where(Employee.id.in_(select(r.respondent_id).where(*conds))))
             trainings = _trainings(conn, trainings_stmt.where(Training.id.in_(select(r.training_id).where(*conds))))
             result = conn.execution_options(stream_results=True, yield_per=ROWS_PER_FETCH).execute(walk)
-            for rid, respondent_id, tid, submitted_at, question_ids, answers, befores in result:
-                who = people.get(respondent_id) if respondent_id is not None else (None, None, None)
-                if who is None:  # answered after the people were read
-                    who = people[respondent_id] = _people(conn, people_stmt.where(Employee.id == respondent_id)).get(respondent_id, (None,) * 3)
-                what = trainings.get(tid)
-                if what is None:  # the same, for a training
-                    what = trainings[tid] = _trainings(conn, trainings_stmt.where(Training.id == tid)).get(tid, (None, None))
-                values = layout.unfold(question_ids, answers, befores)
-                yield [rid, *who, *what, submitted_at, *values]
+            for batch in result.partitions(ROWS_PER_FETCH):
+                late_people = {row.respondent_id for row in batch if row.respondent_id is not None and row.respondent_id not in people}
+                if late_people:  # answered after the people were read
+                    people.update(_people(conn, people_stmt.where(Employee.id.in_(late_people))))
+                late_trainings = {row.training_id for row in batch if row.training_id not in trainings}
+                if late_trainings:  # the same, for a training
+                    trainings.update(_trainings(conn, trainings_stmt.where(Training.id.in_(late_trainings))))
+                yield [(row, people.get(row.respondent_id, NOBODY), trainings.get(row.training_id, NO_TRAINING)) for row in batch]
+
+    def rows() -> Iterator[list[Any]]:
+        # the next batches are fetched while this one is written out (portal.db.read_ahead)
+        for batch in read_ahead(batches):
+            for (rid, _respondent, _tid, submitted_at, question_ids, answers, befores), who, what in batch:
+                yield [rid, *who, *what, submitted_at, *layout.unfold(question_ids, answers, befores)]
 
     return headers(questions), rows()
 

@@ -18,20 +18,19 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlmodel import Session
 
 from portal.demo.content import DEMO_ACCOUNTS
 from portal.models import (
     Employee,
     Enrollment,
-    Question,
     Questionnaire,
     Training,
-    utcnow,
 )
 from portal.rules import L3_WINDOW_DAYS, l3_schedule, took_part
 from portal.services import application as svc
+from portal.services.questionnaires.standard import QuestionSpec, ensure_questionnaire
 
 STANDARD_L3_TITLE = "Evaluasi Penerapan Hasil Pelatihan oleh Atasan (Standar L3)"
 STANDARD_L3_DESCRIPTION = (
@@ -127,34 +126,10 @@ RATNA = DEMO_ACCOUNTS["supervisor"]
 
 
 def _ensure_questionnaire(session: Session, title: str, description: str, purpose: str, spec) -> int:
-    existing = session.execute(
-        select(Questionnaire.id).where(Questionnaire.title == title, Questionnaire.purpose == purpose).order_by(Questionnaire.version)
-    ).scalars().first()
-    if existing is not None:
-        return existing
-    qn = Questionnaire(title=title, description=description, purpose=purpose, anonymous=False, version=1, created_at=utcnow())
-    session.add(qn)
-    session.flush()
-    assert qn.id is not None
-    session.execute(
-        insert(Question),
-        [
-            {
-                "questionnaire_id": qn.id,
-                "section": section,
-                "position": i,
-                "text": text,
-                "kind": kind,
-                "required": required,
-                "options": None,
-                "dimension": "penerapan",
-                "retrospective": retro,
-                "max_length": max_length,
-            }
-            for i, (section, kind, text, required, retro, max_length) in enumerate(spec, start=1)
-        ],
-    )
-    return qn.id
+    questions = [
+        QuestionSpec(section, kind, text, required, "penerapan", retro, max_length) for section, kind, text, required, retro, max_length in spec
+    ]
+    return ensure_questionnaire(session, title, description, purpose, False, questions)
 
 
 def ensure_standard_l3(session: Session) -> int:

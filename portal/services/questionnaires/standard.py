@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -75,19 +77,30 @@ def standard_l1_id(session: Session) -> int | None:
     ).scalar_one_or_none()
 
 
-def ensure_standard_l1(session: Session) -> int:
-    """Create the standard L1 questionnaire if missing (idempotent; flushes, does not commit)."""
-    existing = standard_l1_id(session)
+@dataclass(frozen=True)
+class QuestionSpec:
+    """A question of a questionnaire defined in code (the standard ones, the demo's)."""
+
+    section: str
+    kind: str
+    text: str
+    required: bool = True
+    dimension: str = "lainnya"
+    retrospective: bool = False
+    max_length: int | None = None
+
+
+def ensure_questionnaire(
+    session: Session, title: str, description: str, purpose: str, anonymous: bool, questions: list[QuestionSpec]
+) -> int:
+    """The first version of the questionnaire with this title and purpose, created with its questions
+    when missing (idempotent; flushes, does not commit)."""
+    existing = session.execute(
+        select(Questionnaire.id).where(Questionnaire.title == title, Questionnaire.purpose == purpose).order_by(Questionnaire.version).limit(1)
+    ).scalar_one_or_none()
     if existing is not None:
         return existing
-    qn = Questionnaire(
-        title=STANDARD_L1_TITLE,
-        description=STANDARD_L1_DESCRIPTION,
-        purpose="reaction",
-        anonymous=True,
-        version=1,
-        created_at=utcnow(),
-    )
+    qn = Questionnaire(title=title, description=description, purpose=purpose, anonymous=anonymous, version=1, created_at=utcnow())
     session.add(qn)
     session.flush()
     assert qn.id is not None
@@ -95,18 +108,19 @@ def ensure_standard_l1(session: Session) -> int:
         insert(Question),
         [
             {
-                "questionnaire_id": qn.id,
-                "section": section,
-                "position": i,
-                "text": text,
-                "kind": kind,
-                "required": required,
-                "options": None,
-                "dimension": dimension,
-                "retrospective": False,
-                "max_length": extra.get("max_length"),
+                "questionnaire_id": qn.id, "section": q.section, "position": i, "text": q.text, "kind": q.kind, "required": q.required,
+                "options": None, "dimension": q.dimension, "retrospective": q.retrospective, "max_length": q.max_length,
             }
-            for i, (section, dimension, kind, text, required, extra) in enumerate(STANDARD_L1, start=1)
+            for i, q in enumerate(questions, start=1)
         ],
     )
     return qn.id
+
+
+def ensure_standard_l1(session: Session) -> int:
+    """Create the standard L1 questionnaire if missing (idempotent; flushes, does not commit)."""
+    questions = [
+        QuestionSpec(section, kind, text, required, dimension, max_length=extra.get("max_length"))
+        for section, dimension, kind, text, required, extra in STANDARD_L1
+    ]
+    return ensure_questionnaire(session, STANDARD_L1_TITLE, STANDARD_L1_DESCRIPTION, "reaction", True, questions)

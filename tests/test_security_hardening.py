@@ -347,6 +347,7 @@ class _Connection:
     "guard, message",
     [
         (core.hr_required, "Halaman ini hanya untuk petugas BKPSDM."),
+        (core.admin_required, "Halaman ini hanya untuk administrator."),
         (core.supervisor_required, "Halaman ini hanya untuk atasan yang memiliki bawahan langsung."),
     ],
 )

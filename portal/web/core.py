@@ -177,6 +177,14 @@ def hr_required(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
         raise PermissionDeniedException(_("Halaman ini hanya untuk petugas BKPSDM."))
 
 
+def admin_required(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    user = connection.scope.get("user")
+    if user is None:
+        raise NotAuthorizedException()
+    if not user.is_admin:
+        raise PermissionDeniedException(_("Halaman ini hanya untuk administrator."))
+
+
 def supervisor_required(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     user = connection.scope.get("user")
     if user is None:

@@ -411,7 +411,7 @@ def main() -> None:
                 return None
             return build("POST", f"/survei/{p['invitation']}/kirim", cookie(p), "konfirmasi=ya&anonim=1", {"x-csrftoken": csrf_token(p["token"])})
 
-        r_sub = run(closed_loop("127.0.0.1", port, sub, min(c, 8), 60))
+        r_sub = run(closed_loop("127.0.0.1", port, sub, min(c, 8), 60, expect=303))  # redirect to the receipt
         print(line(f"submit 30 answers over HTTP ({len(pool)} submits, 8 conns)", r_sub))
         rate, p99 = direct_submits(db_path, direct)
         print(f"{'submit 30 answers, service in-process':<44} {rate:>7.0f} submits/s  p99 {p99:7.2f} ms  "

@@ -130,6 +130,8 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", _SURVEY): Rule("employee", "invitation"),
     ("POST", _SURVEY + "/jawaban/{question_id:int}"): Rule("employee", "invitation_question"),
     ("POST", _SURVEY + "/kirim"): Rule("employee", "invitation"),
+    ("GET", _SURVEY + "/kirim"): Rule("employee", "invitation", ok=(303,)),
+    ("GET", _SURVEY + "/tanda-terima"): Rule("employee", "invitation", ok=(200, 303)),
     # questionnaire builder (HR)
     ("GET", "/kuesioner"): Rule("hr"),
     ("GET", "/kuesioner/baru"): Rule("hr"),

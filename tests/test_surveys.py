@@ -151,12 +151,20 @@ def fill_all(client, inv_id: int, structure) -> None:
 def submit(client, inv_id: int, confirmed: bool = True):
     """Submit as the browser does: "Kirim" gives the confirmation page, whose form (with the anonymity
     the person read) is then posted. Returns the first answer that is not the confirmation page."""
-    first = post(client, f"/survei/{inv_id}/kirim", {})
+    first = _to_receipt(client, inv_id, post(client, f"/survei/{inv_id}/kirim", {}))
     if not confirmed or 'name="konfirmasi"' not in first.text:
         return first
     seen = re.search(r'name="anonim" value="([01])"', first.text)
     assert seen, "the confirmation page states the anonymity it asks the person to confirm"
-    return post(client, f"/survei/{inv_id}/kirim", {"konfirmasi": "ya", "anonim": seen.group(1)})
+    return _to_receipt(client, inv_id, post(client, f"/survei/{inv_id}/kirim", {"konfirmasi": "ya", "anonim": seen.group(1)}))
+
+
+def _to_receipt(client, inv_id: int, resp):
+    """POST-redirect-GET: a done submit answers 303 to the receipt page, which the browser then loads."""
+    if resp.status_code != 303:
+        return resp
+    assert re.fullmatch(rf"/survei/{inv_id}/tanda-terima(\?ulang=1)?", resp.headers["location"]), resp.headers["location"]
+    return client.get(resp.headers["location"])
 
 
 def draft_values(db, inv_id: int) -> dict:
@@ -358,6 +366,7 @@ def test_no_javascript_submit_saves_posted_answers_then_asks_for_confirmation(cl
 
 
 def test_submit_creates_one_response_receipt_and_deletes_the_draft(client, db):
+    """One response, the draft gone, and the receipt at a URL of its own (POST-redirect-GET)."""
     s = make_survey(db)
     inv = s["invitations"][DEMO["employee"]]
     login(client, DEMO["employee"])
@@ -368,7 +377,7 @@ def test_submit_creates_one_response_receipt_and_deletes_the_draft(client, db):
     assert "Terima kasih" in text
     code = svc.receipt_code(client.app.state.settings.secret_key, inv)
     assert code in text
-    assert "Tanggal" in text
+    assert "Tanggal pengiriman survei anonim sengaja tidak disimpan" in text
     db.expire_all()
     assert db.execute(select(SurveyInvitation.status).where(SurveyInvitation.id == inv)).scalar_one() == "submitted"
     assert db.execute(select(func.count()).select_from(SurveyDraft).where(SurveyDraft.invitation_id == inv)).scalar_one() == 0
@@ -381,6 +390,12 @@ def test_submit_creates_one_response_receipt_and_deletes_the_draft(client, db):
     again = submit(client, inv)
     assert again.status_code == 200 and "sudah terkirim sebelumnya" in again.text
     assert db.execute(select(func.count()).select_from(SurveyResponse).where(SurveyResponse.training_id == s["training_id"])).scalar_one() == 1
+    # the receipt is a page of its own (POST-redirect-GET): reloading it, or opening the submit URL
+    # from history, shows where the survey stands and never posts again
+    reload = client.get(f"/survei/{inv}/tanda-terima")
+    assert reload.status_code == 200 and code in reload.text and "sudah terkirim sebelumnya" not in reload.text
+    by_hand = client.get(f"/survei/{inv}/kirim", follow_redirects=False)
+    assert by_hand.status_code == 303 and by_hand.headers["location"] == f"/survei/{inv}"
     # the form is gone; autosave is refused
     page = client.get(f"/survei/{inv}")
     assert "Terima kasih" in page.text and 'name="q' not in page.text

@@ -7,9 +7,10 @@ from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.response import Redirect
 from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from sqlalchemy.engine import Connection
 
 from portal import clock
@@ -24,6 +25,7 @@ from portal.web.core import (
     FormData,
     User,
     first_value,
+    redirect,
     render,
     run_read,
     take_flash,
@@ -125,7 +127,6 @@ class SurveyController(Controller):
                     "inv": inv,
                     "state": inv.state(today),
                     "code": svc.receipt_code(settings.secret_key, inv.id),
-                    "submitted_on": None,
                     "flash": await take_flash(state, user),
                 },
             )
@@ -172,13 +173,13 @@ class SurveyController(Controller):
         state = inv.state(today)
         code = svc.receipt_code(settings.secret_key, inv.id)
         if state == "submitted":
-            return render(request, "surveys/status.html", {"inv": inv, "state": "submitted", "code": code, "submitted_on": None, "again": True})
+            return redirect(request, _receipt_url(inv.id, again=True))
         structure = qsvc.load_structure(db, inv.questionnaire_id, inv.revision)
         if state != "open":
             return render(
                 request,
                 "surveys/status.html",
-                {"inv": inv, "state": state, "code": code, "submitted_on": None},
+                {"inv": inv, "state": state, "code": code},
                 status_code=409,
             )
         # the anonymity the person read on the confirmation page ("1" anonymous, "0" attributed)
@@ -200,15 +201,33 @@ class SurveyController(Controller):
         if result.status == "changed":
             fresh = _own_invitation(db, user, invitation_id)[0]
             return self._confirm_page(request, db, fresh, structure, today, changed=True)
-        if result.status == "submitted":
-            return render(request, "surveys/status.html", {"inv": inv, "state": "submitted", "code": code, "submitted_on": today, "again": False})
-        if result.status == "already":
-            return render(request, "surveys/status.html", {"inv": inv, "state": "submitted", "code": code, "submitted_on": None, "again": True})
+        if result.status in ("submitted", "already"):
+            # POST-redirect-GET: reloading or going back never posts again nor meets a 405
+            return redirect(request, _receipt_url(inv.id, again=result.status == "already"))
         if result.status == "invalid":
             answers = svc.draft_answers(db, inv.id)
             return self._form_page(request, inv, result.structure or structure, answers, today, result.errors, status_code=422)
-        return render(request, "surveys/status.html", {"inv": inv, "state": result.status, "code": code, "submitted_on": None}, status_code=409)
+        return render(request, "surveys/status.html", {"inv": inv, "state": result.status, "code": code}, status_code=409)
 
+    @get("/kirim", sync_to_thread=True)
+    def submit_by_get(self, db: DB, user: User, invitation_id: FromPath[int]) -> Redirect:
+        """The submit URL opened by hand, from history or bookmarks: the survey page says where it stands."""
+        _own_invitation(db, user, invitation_id)
+        return Redirect(path=f"/survei/{invitation_id}", status_code=303)
+
+    @get("/tanda-terima", sync_to_thread=True)
+    def receipt(self, request: Request, db: DB, user: User, settings: Config, invitation_id: FromPath[int], ulang: FromQuery[str | None] = None) -> Any:
+        """The thank-you page a submit redirects to; can be reloaded and bookmarked. Shows no date: an
+        anonymous survey's submit time is not stored anywhere, and the page does not pretend otherwise."""
+        inv, _a = _own_invitation(db, user, invitation_id)
+        if inv.state(clock.today(settings.timezone)) != "submitted":
+            return Redirect(path=f"/survei/{invitation_id}", status_code=303)
+        code = svc.receipt_code(settings.secret_key, inv.id)
+        return render(request, "surveys/status.html", {"inv": inv, "state": "submitted", "code": code, "again": ulang == "1"})
+
+
+def _receipt_url(invitation_id: int, *, again: bool) -> str:
+    return f"/survei/{invitation_id}/tanda-terima" + ("?ulang=1" if again else "")
 
 
 def _date(request: Request, value: date) -> str:

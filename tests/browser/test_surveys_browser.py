@@ -71,8 +71,11 @@ def test_fill_half_reload_resume_finish_and_submit(page):
     page.wait_for_url(re.compile(r"/kirim$"))
     assert page.get_by_role("heading", name="Kirim survei sekarang?").is_visible()
     page.click("#kirim-ya")
+    page.wait_for_url(re.compile(r"/tanda-terima$"))  # POST-redirect-GET
     receipt = page.locator("#tanda-terima")
     receipt.wait_for()
+    page.reload()  # reloading the thank-you page neither posts again nor meets a 405
+    assert "Terima kasih" in receipt.inner_text() and "sudah terkirim sebelumnya" not in receipt.inner_text()
     assert "Terima kasih" in receipt.inner_text()
     assert re.search(r"L1-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}", receipt.inner_text())
     assert "Contoh antrean daring" not in page.content()

@@ -217,10 +217,8 @@ def test_autosave_rejects_competency_outside_standard_and_unknown_ids(client, db
     assert post(client, f"/penilaian/{cycle}/kompetensi/999999", {"level-999999": "3"}, htmx=True).status_code == 422
     assert post(client, f"/penilaian/999999/kompetensi/{min(mine)}", {f"level-{min(mine)}": "3"}, htmx=True).status_code == 404
     assert client.get("/penilaian/999999").status_code == 404
-    # a note typed before any level is not stored without a level
     cid = standard(db, DEMO["employee"])[7]
-    resp = post(client, f"/penilaian/{cycle}/kompetensi/{cid}", {f"note-{cid}": "catatan"}, htmx=True)
-    assert resp.status_code == 422 and "Pilih level" in resp.text
+    assert post(client, f"/penilaian/{cycle}/kompetensi/{cid}", {f"level-{cid}": ""}, htmx=True).status_code == 422
     too_long = post(client, f"/penilaian/{cycle}/kompetensi/{cid}", {f"level-{cid}": "2", f"note-{cid}": "x" * 1001}, htmx=True)
     assert too_long.status_code == 422
     assert snapshot(db) == before
@@ -240,6 +238,42 @@ def test_plain_form_saves_everything_and_shows_errors(client, db):
     assert bad.status_code == 422
     assert "error-summary" in bad.text and f'href="#level-{cids[2]}-1"' in bad.text
     assert snapshot(db) == before  # all or nothing
+
+
+def test_a_note_typed_before_a_level_is_kept_as_a_draft(client, db):
+    """The evidence note autosaves while typed, level or not; it is not an answer until a level is chosen,
+    choosing a level keeps it, and the submit asks for the level."""
+    login(client, DEMO["employee"])
+    cycle = open_cycle(db)
+    cids = standard(db, DEMO["employee"])
+    cid, other = cids[7], cids[8]
+    a = assessment(db, cycle, DEMO["employee"], "self")
+    before = items(db, a.id if a else None)
+    assert cid not in before and other not in before  # the demo draft stops earlier
+    resp = post(client, f"/penilaian/{cycle}/kompetensi/{cid}", {f"note-{cid}": "Menyusun SOP antrean"}, htmx=True)
+    assert resp.status_code == 200 and "Tersimpan" in resp.text
+    a = assessment(db, cycle, DEMO["employee"], "self")
+    assert items(db, a.id)[cid] == (None, "Menyusun SOP antrean")
+    answered = sum(1 for level, _note in before.values() if level is not None)
+    assert f"{answered} dari {len(cids)} kompetensi" in text_of(resp.text)  # a note alone is not an answer
+    page = client.get(f"/penilaian/{cycle}").text
+    assert "Menyusun SOP antrean</textarea>" in page
+    assert f"{answered} dari {len(cids)} kompetensi" in text_of(page)
+    # choosing the level afterwards keeps the note; a later note-only save keeps the level
+    post(client, f"/penilaian/{cycle}/kompetensi/{cid}", {f"level-{cid}": "3", f"note-{cid}": "Menyusun SOP antrean"}, htmx=True)
+    post(client, f"/penilaian/{cycle}/kompetensi/{cid}", {f"note-{cid}": "Menyusun SOP antrean baru"}, htmx=True)
+    assert items(db, a.id)[cid] == (3, "Menyusun SOP antrean baru")
+    # the plain form keeps a note without a level too, and the submit asks for that level
+    resp = post(client, f"/penilaian/{cycle}/simpan", {f"note-{other}": "Catatan dulu", "action": "simpan"})
+    assert resp.status_code == 303
+    assert items(db, a.id)[other] == (None, "Catatan dulu")
+    fill_all(client, f"/penilaian/{cycle}", [c for c in cids if c != other], 2)
+    refused = post(client, f"/penilaian/{cycle}/kirim")
+    assert refused.status_code == 422 and f'href="#level-{other}-1"' in refused.text
+    assert assessment(db, cycle, DEMO["employee"], "self").status == "draft"
+    post(client, f"/penilaian/{cycle}/kompetensi/{other}", {f"level-{other}": "4"}, htmx=True)
+    assert post(client, f"/penilaian/{cycle}/kirim").status_code == 303
+    assert items(db, a.id)[other] == (4, "Catatan dulu")
 
 
 def test_submit_refuses_while_incomplete(client, db):

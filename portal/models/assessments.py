@@ -53,7 +53,7 @@ class AssessmentItem(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     assessment_id: int = Field(foreign_key="assessment.id", index=True)
     competency_id: int = Field(foreign_key="competency.id", index=True)
-    level: int
+    level: int | None = None  # None: a note kept as a draft before a level is chosen (not an answer)
     note: str | None = Field(default=None, max_length=1000)
     updated_at: datetime = Field(default_factory=utcnow)
 

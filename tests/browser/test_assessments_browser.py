@@ -52,11 +52,17 @@ def test_self_and_supervisor_assessment_journey(page):  # noqa: ANN001
     page.keyboard.press("ArrowDown")
     expect(page.locator(f"#level-{cids[2]}-2")).to_be_checked()
     expect(page.locator(f"#status-{cids[2]}")).to_contain_text("Tersimpan", timeout=5000)
-    # the evidence note autosaves as well (after a pause in typing)
+    # the evidence note autosaves while typing (after a pause), without leaving the field
     page.locator(f"#kompetensi-{cids[0]} summary").click()  # the note sits in a <details>
-    page.fill(f"#note-{cids[0]}", "Melayani pendaftaran pasien BPJS setiap hari.")
     with page.expect_response(lambda r: f"/kompetensi/{cids[0]}" in r.url and r.status == 200):
-        page.locator(f"#note-{cids[0]}").blur()
+        page.locator(f"#note-{cids[0]}").press_sequentially("Melayani pendaftaran pasien BPJS setiap hari.")
+    assert page.evaluate("document.activeElement.id") == f"note-{cids[0]}"
+    expect(page.locator("#progress")).to_contain_text("3 dari 11")
+    # a note typed before any level is chosen is kept as a draft (not counted until a level is chosen)
+    page.locator(f"#kompetensi-{cids[3]} summary").click()
+    with page.expect_response(lambda r: f"/kompetensi/{cids[3]}" in r.url and r.status == 200):
+        page.locator(f"#note-{cids[3]}").press_sequentially("Catatan sebelum level.")
+    expect(page.locator(f"#status-{cids[3]}")).to_contain_text("Tersimpan")
     expect(page.locator("#progress")).to_contain_text("3 dari 11")
 
     # --- reload: everything is kept
@@ -65,6 +71,7 @@ def test_self_and_supervisor_assessment_journey(page):  # noqa: ANN001
     expect(page.locator(f"#level-{cids[1]}-1")).to_be_checked()
     expect(page.locator(f"#level-{cids[2]}-2")).to_be_checked()
     expect(page.locator(f"#note-{cids[0]}")).to_have_value("Melayani pendaftaran pasien BPJS setiap hari.")
+    expect(page.locator(f"#note-{cids[3]}")).to_have_value("Catatan sebelum level.")
     expect(page.locator("#progress")).to_contain_text("3 dari 11")
 
     # --- complete, check, confirm, submit

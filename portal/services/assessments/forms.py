@@ -17,7 +17,7 @@ _S = PositionStandard.__table__
 
 # the autosave path asks for the progress on every click: built once
 _PROGRESS = (
-    select(func.count(_S.c.id).label("total"), func.count(_I.c.id).label("answered"))
+    select(func.count(_S.c.id).label("total"), func.count(_I.c.level).label("answered"))  # a note kept before a level is not an answer
     .select_from(
         _S.outerjoin(_I, and_(_I.c.competency_id == _S.c.competency_id, _I.c.assessment_id == bindparam("assessment_id")))
     )
@@ -93,7 +93,7 @@ def load_form(session: Session, cycle: Cycle, subject: Subject, role: str) -> Fo
             item = by_id.get(cid)
             if item is not None:
                 item.level, item.note, item.updated_at = level, note, updated_at
-                answered += 1
+                answered += level is not None  # a note kept before a level is not an answer
     return Form(cycle, subject, role, state, _group(items), Progress(answered, len(items)))
 
 

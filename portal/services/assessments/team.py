@@ -16,7 +16,7 @@ def team(session: Session, supervisor_id: int, cycle_id: int | None) -> list[Tea
     self_a = aliased(Assessment)
     sup_a = aliased(Assessment)
     answered = (
-        select(func.count(AssessmentItem.id)).where(AssessmentItem.assessment_id == sup_a.id).correlate(sup_a).scalar_subquery()
+        select(func.count(AssessmentItem.level)).where(AssessmentItem.assessment_id == sup_a.id).correlate(sup_a).scalar_subquery()
     )
     total = (
         select(func.count(PositionStandard.id))

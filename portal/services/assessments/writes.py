@@ -2,7 +2,8 @@
 that locks it (and replaces the person's rows of the gap summary in the same transaction).
 
 Rules: only while the cycle is writable (`Cycle.writable`); only competencies of the subject's
-position standard; a level 1-5 (a note is stored only with a level); a submitted assessment is
+position standard; a level 1-5; a note typed before a level is kept as a draft (an item without a
+level, which does not count as answered; the submit asks for the level); a submitted assessment is
 locked (Locked, 409).
 """
 
@@ -43,7 +44,8 @@ _REQUIRED_LEVEL = select(_S.c.required_level).where(
 
 @lru_cache(maxsize=4)
 def _upserts(dialect_name: str):  # noqa: ANN202
-    """(assessment upsert, item upsert with note, item upsert keeping the note) for a dialect."""
+    """(assessment upsert, item upsert with note, item upsert keeping the note, note-only item upsert
+    keeping the level) for a dialect."""
     insert = dialect.insert(dialect_name)
     a = insert(_A).values(
         cycle_id=bindparam("cycle_id"),
@@ -66,7 +68,11 @@ def _upserts(dialect_name: str):  # noqa: ANN202
         if with_note:
             set_["note"] = i.excluded.note
         items.append(i.on_conflict_do_update(index_elements=[_I.c.assessment_id, _I.c.competency_id], set_=set_))
-    return a, items[0], items[1]
+    i = insert(_I)
+    note_only = i.on_conflict_do_update(
+        index_elements=[_I.c.assessment_id, _I.c.competency_id], set_={"note": i.excluded.note, "updated_at": i.excluded.updated_at}
+    )
+    return a, items[0], items[1], note_only
 
 
 # --------------------------------------------------------------------------- checks
@@ -134,6 +140,16 @@ def _upsert_items(session: Session, assessment_id: int, rows: list[dict], now: d
     session.connection().execute(stmt, values if len(values) > 1 else values[0])
 
 
+def _upsert_notes(session: Session, assessment_id: int, rows: list[dict], now: datetime) -> None:
+    """Notes typed before a level: the item is created without a level, or its note alone is changed."""
+    stmt = _upserts(dialect.name_of(session))[3]
+    values = [
+        {"assessment_id": assessment_id, "competency_id": r["competency_id"], "level": None, "note": r["note"], "updated_at": now}
+        for r in rows
+    ]
+    session.connection().execute(stmt, values if len(values) > 1 else values[0])
+
+
 # --------------------------------------------------------------------------- the writes
 
 
@@ -153,7 +169,7 @@ def autosave(
     """Save one competency's level (and note): one assessment row and one item row upserted.
 
     Queries: 1 (is the competency in the standard) + 2 upserts + commit + 1 (progress).
-    A note without a level is not stored (an item needs a level); the caller says so."""
+    A note without a level is kept as a draft (the item's level stays as it was, none at first)."""
     _check_writable(cycle, today)
     level = _parse_level(level_raw)
     note = _parse_note(note_raw) if note_given else None
@@ -161,14 +177,18 @@ def autosave(
         _REQUIRED_LEVEL, {"position_id": subject.position_id, "competency_id": competency_id}
     ).first() is None:
         raise Invalid(_("Kompetensi ini tidak termasuk standar kompetensi jabatan yang dinilai."), "competency")
-    if level is None:
-        raise Invalid(_("Pilih level terlebih dahulu; catatan akan tersimpan bersama levelnya."), "level")
+    if level is None and not note_given:
+        raise Invalid(_("Pilih level 1 sampai 5."), "level")
     now = utcnow()
     assessment_id = _upsert_assessment(session, cycle, subject, role, rater_id, now)
     if assessment_id is None:
         _raise_locked(session, cycle, subject, role)
     assert assessment_id is not None
-    _upsert_items(session, assessment_id, [{"competency_id": competency_id, "level": level, "note": note}], now, note_given)
+    row = {"competency_id": competency_id, "level": level, "note": note}
+    if level is None:
+        _upsert_notes(session, assessment_id, [row], now)
+    else:
+        _upsert_items(session, assessment_id, [row], now, note_given)
     session.commit()
     return SaveResult(competency_id, level, note, now, progress(session, assessment_id, subject.position_id))
 
@@ -194,6 +214,7 @@ def save_many(
         )
     } if subject.position_id is not None else set()
     rows: list[dict] = []
+    notes: list[dict] = []  # notes of competencies without a level yet
     errors: dict[int, str] = {}
     for key, raw in form.items():
         if not key.startswith("level-"):
@@ -213,21 +234,32 @@ def save_many(
             continue
         if level is not None:
             rows.append({"competency_id": cid, "level": level, "note": note})
-    for key, raw in form.items():  # notes typed without a level
+        elif note is not None:
+            notes.append({"competency_id": cid, "level": None, "note": note})
+    for key, raw in form.items():  # notes typed without a level: kept as drafts
         if key.startswith("note-") and key.removeprefix("note-").isdigit():
             cid = int(key.removeprefix("note-"))
-            if cid in required and cid not in errors and (raw or "").strip() and f"level-{cid}" not in form:
-                errors[cid] = _("Pilih level untuk kompetensi ini; catatan hanya tersimpan bersama levelnya.")
+            if cid in required and cid not in errors and f"level-{cid}" not in form:
+                try:
+                    note = _parse_note(raw)
+                except Invalid as exc:
+                    errors[cid] = exc.message
+                    continue
+                if note is not None:
+                    notes.append({"competency_id": cid, "level": None, "note": note})
     if errors:
         return 0, errors
-    if not rows:
+    if not rows and not notes:
         return 0, {}
     now = utcnow()
     assessment_id = _upsert_assessment(session, cycle, subject, role, rater_id, now)
     if assessment_id is None:
         _raise_locked(session, cycle, subject, role)
     assert assessment_id is not None
-    _upsert_items(session, assessment_id, rows, now, True)
+    if rows:
+        _upsert_items(session, assessment_id, rows, now, True)
+    if notes:
+        _upsert_notes(session, assessment_id, notes, now)
     session.commit()
     return len(rows), {}
 
@@ -254,7 +286,11 @@ def submit(session: Session, cycle: Cycle, subject: Subject, role: str, rater_id
         .where(
             PositionStandard.position_id == subject.position_id,
             ~select(AssessmentItem.id)
-            .where(AssessmentItem.assessment_id == state.id, AssessmentItem.competency_id == PositionStandard.competency_id)
+            .where(
+                AssessmentItem.assessment_id == state.id,
+                AssessmentItem.competency_id == PositionStandard.competency_id,
+                AssessmentItem.level.is_not(None),
+            )
             .exists(),
         )
     )

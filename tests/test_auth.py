@@ -287,3 +287,23 @@ def test_home_shows_real_data_per_role(client):
     login(client, DEMO["hr"])
     body = text_of(client.get("/").text)
     assert "Ringkasan BKPSDM" in body and "pegawai aktif" in body
+
+
+def test_head_is_answered_as_get_without_a_body(client, live_server):
+    """Monitoring tools and link checkers use HEAD: it gets the GET's status and headers, no body
+    (through the TestClient and through the real server)."""
+    import httpx
+
+    for path, status in (("/healthz", 200), ("/login", 200), ("/", 303)):
+        got = client.head(path, follow_redirects=False)
+        assert got.status_code == status, path
+        assert got.content == b""
+        assert got.headers.get("content-type") == client.get(path, follow_redirects=False).headers.get("content-type"), path
+
+    with httpx.Client(base_url=live_server.url) as http:
+        for path, status in (("/healthz", 200), ("/login", 200), ("/", 303)):
+            got = http.head(path)
+            assert got.status_code == status and got.content == b"", path
+            get = http.get(path)
+            assert got.headers.get("content-length") == get.headers.get("content-length"), path
+            assert "x-content-type-options" in got.headers  # the security headers are there too

@@ -131,7 +131,8 @@ def _keep_session(engine: Engine, token: str, upkeep: str) -> None:
 def security_headers_middleware(app: ASGIApp, settings: Settings) -> ASGIApp:
     """The outermost wrapper: security headers on every response (also those made before routing),
     no `server` banner, and the portal's access log (logger "portal.access": method, path, status,
-    duration; survey routes as route templates without the client address, the survey submit never)."""
+    duration; survey routes as route templates without the client address, the survey submit never).
+    A HEAD request is answered as its GET without the body (monitoring tools and link checkers use HEAD)."""
     extra = [(k.encode(), v.encode()) for k, v in security.SECURITY_HEADERS.items()]
     if settings.is_production or settings.secure_cookies:
         extra.append((security.HSTS_HEADER[0].encode(), security.HSTS_HEADER[1].encode()))
@@ -143,6 +144,7 @@ def security_headers_middleware(app: ASGIApp, settings: Settings) -> ASGIApp:
         started = time.perf_counter()
         is_static = scope.get("path", "").startswith(STATIC_PATH + "/")
         status = 500
+        head = scope.get("method") == "HEAD"
 
         async def send_wrapper(message: Message) -> None:
             nonlocal status
@@ -155,10 +157,12 @@ def security_headers_middleware(app: ASGIApp, settings: Settings) -> ASGIApp:
                     headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
                     headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
         try:
-            await app(scope, receive, send_wrapper)
+            await app({**scope, "method": "GET"} if head else scope, receive, send_wrapper)
         finally:
             if settings.access_log:
                 _log_access(scope, settings, status, started)

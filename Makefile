@@ -4,18 +4,22 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-PIP    := $(BIN)/pip install --disable-pip-version-check -q
+PIP    := $(BIN)/pip install --disable-pip-version-check --progress-bar off
+STEP   := @printf '\n==> %s\n' 
 
 .PHONY: run test install install-test migrate demo clean bench check-migrations
 
 $(BIN)/python:
+	$(STEP) "Membuat virtualenv $(VENV)"
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(STEP) "Memasang paket Python (1-3 menit pada mesin baru; setiap paket ditampilkan)"
 	$(PIP) -e .
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(STEP) "Memasang paket Python dan alat uji (1-3 menit pada mesin baru; setiap paket ditampilkan)"
 	$(PIP) -e '.[test]'
 	touch $(VENV)/.installed $@
 
@@ -23,7 +27,8 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 migrate: install
-	mkdir -p var
+	$(STEP) "Menerapkan migrasi basis data"
+	@mkdir -p var
 	$(BIN)/portal db upgrade
 
 demo: migrate
@@ -31,7 +36,9 @@ demo: migrate
 
 ## make run: set everything up and serve on http://$(HOST):$(PORT) (SQLite at var/portal.db)
 run: migrate
+	$(STEP) "Data demo (hanya pada basis data kosong)"
 	$(BIN)/portal demo --if-empty
+	$(STEP) "Portal berjalan di http://$(HOST):$(PORT) (hentikan dengan Ctrl+C)"
 	$(BIN)/portal serve --host $(HOST) --port $(PORT)
 
 ## make test: set up and run the whole suite (SQLite, PostgreSQL and Chromium)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -104,7 +105,10 @@ def demo(if_empty: bool) -> None:
         if if_empty and demo_service.has_employees(session):
             click.echo("Basis data sudah berisi data; data demo tidak dimuat ulang.")
             return
-        report = demo_service.seed(session)
+        with click.progressbar(
+            length=len(demo_service.PARTS), label="Memuat data demo", show_eta=False, item_show_func=lambda label: label, file=sys.stderr
+        ) as bar:
+            report = demo_service.seed(session, progress=lambda label: bar.update(1, label))
     click.echo(report)
 
 

@@ -181,6 +181,31 @@ def test_demo_refuses_production(tmp_path):
     assert "produksi" in proc.stderr
 
 
+def test_demo_load_shows_its_progress(tmp_path):
+    """`make run` on a fresh machine is not silent: the demo load draws a bar through its parts (on
+    stderr), the summary of what was loaded goes to stdout, and the part labels are those of the seed."""
+    url = f"sqlite:///{tmp_path}/progress.db"
+    rig.build_database(url, demo=False)
+    env = dict(os.environ, PORTAL_DATABASE_URL=url, PORTAL_ENV="test")
+    proc = subprocess.run([sys.executable, "-m", "portal.cli", "demo"], cwd=rig.ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "Memuat data demo" in proc.stderr
+    assert "Data dasar demo dimuat" in proc.stdout and "Data demo penerapan (L3) dimuat" in proc.stdout
+    from portal import demo
+    from portal.db import make_engine, session_scope
+
+    steps: list[str] = []
+    url2 = f"sqlite:///{tmp_path}/progress2.db"
+    rig.build_database(url2, demo=False)
+    engine = make_engine(rig.test_settings(url2))
+    try:
+        with session_scope(engine) as s:
+            demo.seed(s, progress=steps.append)
+    finally:
+        engine.dispose()
+    assert steps == list(demo.PARTS)
+
+
 def test_cli_help_explains_each_command():
     proc = subprocess.run([sys.executable, "-m", "portal.cli", "--help"], cwd=rig.ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0

@@ -8,6 +8,7 @@ submits, assessment submits, enrolments), so the summaries are right.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import func, select
@@ -25,11 +26,19 @@ def has_employees(session: Session) -> bool:
     return bool(session.execute(select(func.count()).select_from(Employee)).scalar_one())
 
 
-def seed(session: Session, today: date | None = None) -> str:
+PARTS = ("organisasi dan pelatihan", "AKPK", "survei pelatihan", "penerapan (L3)")
+
+
+def seed(session: Session, today: date | None = None, progress: Callable[[str], None] | None = None) -> str:
+    """Load the demo data; `progress(label)` is called as each of the PARTS is done (the CLI's bar)."""
     today = today or clock.today()
     lines = [foundation.seed_foundation(session, today)]
-    for part in (assessments, surveys, ratings):
+    if progress:
+        progress(PARTS[0])
+    for label, part in zip(PARTS[1:], (assessments, surveys, ratings), strict=True):
         session.flush()
         lines.append(part.seed(session, today))
+        if progress:
+            progress(label)
     session.flush()
     return "\n".join(line for line in lines if line)

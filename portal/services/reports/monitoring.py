@@ -25,8 +25,8 @@ from portal.db import in_ids
 from portal.i18n import _
 from portal.models import ApplicationRating, Employee, Enrollment, SurveyInvitation, Training, Unit
 from portal.rules import l3_schedule, took_part
-from portal.services.reports.filters import PER_PAGE, Filters, held
 from portal.services.reminders.whatsapp import whatsapp_number
+from portal.services.reports.filters import PER_PAGE, Filters, held
 from portal.services.reports.labels import PERSON_STATE_LABELS
 
 MONITOR_KINDS = ("l1", "l3")

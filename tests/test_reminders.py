@@ -216,6 +216,26 @@ def test_the_jp_report_button_reaches_employees_below_the_target(client, db, smt
     assert all(f"tahun {TODAY.year}" in m.subject and "JP" in m.text for m in received)
 
 
+def test_the_interval_counts_days_a_reminder_older_than_n_days_does_not_hold_the_next(db, settings):
+    s = make_survey(db, NIPS)
+    interval = settings.reminder_interval_days
+    ids = s["employees"]
+    for nip, days_ago in ((DEMO["employee"], interval - 1), (PEERS[0], interval)):
+        db.add(ReminderSend(employee_id=ids[nip], kind=reminders.L1_SURVEY, sent_on=TODAY - timedelta(days=days_ago), items=1))
+    db.add(ReminderSend(employee_id=ids[PEERS[1]], kind=reminders.L3_RATING, sent_on=TODAY, items=1))  # another kind
+    db.commit()
+    p = reminders.preview(db, settings, TODAY, reminders.Target(reminders.L1_SURVEY, training_id=s["training_id"])).plan
+    assert [r.nip for r in p.recent] == [DEMO["employee"]]
+    assert sorted(r.nip for r in p.to_send) == sorted(NIPS[1:])
+
+
+def test_the_training_report_offers_the_survey_reminder_while_its_survey_is_open(client, db):
+    s = make_survey(db, NIPS)
+    login(client, DEMO["hr"])
+    html = client.get(f"/laporan/pelatihan/{s['training_id']}").text
+    assert f'href="/laporan/pengingat?jenis=l1&amp;pelatihan={s["training_id"]}"' in html
+
+
 def test_confirmation_page_runs_a_bounded_number_of_queries_whatever_the_number_of_people(client, db, engine):
     login(client, DEMO["hr"])
     small = make_survey(db, (PEERS[0],))

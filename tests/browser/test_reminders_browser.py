@@ -135,6 +135,7 @@ def test_hr_sends_reminders_from_the_response_monitoring_and_whatsapp_links_are_
     expect(page.locator("#tile-kirim .tile-value")).to_have_text(str(len(expected)))
     expect(page.locator("#tile-tanpa-email .tile-value")).to_have_text("1")
     assert mail_server.messages() == []
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), "confirmation scrolls sideways"
 
     # confirm -> the result page; the SMTP server got exactly one e-mail per pending person
     page.locator("#kirim-pengingat-ya").click()

@@ -29,7 +29,7 @@ from portal.web.templating import build_environment
 
 def route_handlers() -> list:
     """Every controller, by URL prefix (docs/dev/conventions.md has the table prefix -> module -> service)."""
-    from portal.web import admin, akpk, application, assessments, auth, home, impact, master, questionnaires, reports, surveys, team, trainings
+    from portal.web import admin, akpk, application, assessments, auth, home, impact, master, questionnaires, reminders, reports, surveys, team, trainings
 
     return [
         home.HomeController,  # /
@@ -45,6 +45,7 @@ def route_handlers() -> list:
         *application.CONTROLLERS,  # /penerapan
         *impact.CONTROLLERS,  # /dampak
         *reports.CONTROLLERS,  # /laporan
+        *reminders.CONTROLLERS,  # /laporan/pengingat
         *master.CONTROLLERS,  # /data-master
         *admin.CONTROLLERS,  # /admin
     ]

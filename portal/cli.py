@@ -215,6 +215,57 @@ def summaries_rebuild(name: str | None) -> None:
         click.echo(f"Ringkasan {done} dibangun ulang: {count} baris.")
 
 
+@main.group(help="Reminders by e-mail (PORTAL_SMTP_*): pending L1 surveys, due L3 ratings, open AKPK assessments.")
+def reminders() -> None:
+    pass
+
+
+KIND_LABELS = {"l1_survey": "survei L1", "l3_rating": "penilaian L3", "akpk_self": "AKPK diri", "akpk_team": "AKPK bawahan", "jp_target": "target JP"}
+
+
+@reminders.command("send", help="Send today's reminders (run daily from cron): at most one per person and kind within "
+                   "PORTAL_REMINDER_INTERVAL_DAYS. --dry-run lists who would get one and sends nothing. Exit status 1 when "
+                   "a message failed (the others are still sent).")
+@click.option("--dry-run", is_flag=True, help="List what would be sent; send, record and audit nothing.")
+def reminders_send(dry_run: bool) -> None:
+    from sqlmodel import Session
+
+    from portal import clock
+    from portal.db import make_engine
+    from portal.services import reminders as service
+
+    settings = _settings()
+    engine = make_engine(settings)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            result = service.send_reminders(session, settings, clock.today(settings.timezone), dry_run=dry_run)
+    finally:
+        engine.dispose()
+    plan = result.plan
+    if dry_run:
+        for r in plan.to_send:
+            click.echo(f"kirim        {KIND_LABELS[r.kind]:<13} {r.nip} {r.name} ({r.count} item) <{r.email}>")
+        for r in plan.recent:
+            click.echo(f"baru diingatkan {KIND_LABELS[r.kind]:<10} {r.nip} {r.name}")
+        for r in plan.no_email:
+            click.echo(f"tanpa email  {KIND_LABELS[r.kind]:<13} {r.nip} {r.name}")
+        click.echo(f"Uji coba: {len(plan.to_send)} akan dikirim, {len(plan.recent)} dilewati (baru diingatkan), "
+                   f"{len(plan.no_email)} dilewati (tanpa email). Tidak ada yang dikirim.")
+        if result.not_configured:
+            click.echo("SMTP belum dikonfigurasi (PORTAL_SMTP_HOST): pengiriman sungguhan tidak akan mengirim apa pun.")
+        return
+    if result.not_configured:
+        click.echo("SMTP belum dikonfigurasi (PORTAL_SMTP_HOST kosong): tidak ada email yang dikirim.")
+        return
+    for failure in result.failed:
+        r = failure.recipient
+        click.echo(f"gagal  {KIND_LABELS[r.kind]:<13} {r.nip} {r.name}: {failure.reason}", err=True)
+    click.echo(f"Pengingat: {len(result.sent)} terkirim, {len(result.recent)} dilewati (baru diingatkan), "
+               f"{len(result.no_email)} dilewati (tanpa email), {len(result.failed)} gagal.")
+    if result.failed:
+        raise SystemExit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
 

@@ -141,6 +141,17 @@ def db(engine) -> Iterator[Session]:  # noqa: ANN001
         yield session
 
 
+@pytest.fixture
+def smtp_server() -> Iterator[rig.SmtpServer]:
+    """A real SMTP server (aiosmtpd) on a free port; `.messages()` are what it received, parsed.
+    Point settings at it with `rig.test_settings(url, **smtp_server.settings_overrides())`."""
+    server = rig.SmtpServer()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 # --------------------------------------------------------------------------- HTTP helpers
 
 

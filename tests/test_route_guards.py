@@ -192,6 +192,9 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/laporan/jp/ekspor/{fmt:str}"): Rule("hr"),
     ("GET", "/laporan/respons"): Rule("hr"),
     ("GET", "/laporan/respons/ekspor/{fmt:str}"): Rule("hr"),
+    # reminders (web/reminders.py, HR): the confirmation, and the send (no SMTP in these tests: nothing sent, 200)
+    ("GET", "/laporan/pengingat"): Rule("hr"),
+    ("POST", "/laporan/pengingat"): Rule("hr"),
     # master data (web/master/: lists, people, organisation; HR)
     ("GET", "/data-master"): Rule("hr"),
     ("GET", "/data-master/pegawai"): Rule("hr"),

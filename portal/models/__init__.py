@@ -44,6 +44,10 @@ from portal.models.organisation import (
     Position,
     Unit,
 )
+from portal.models.reminders import (
+    REMINDER_KINDS,
+    ReminderSend,
+)
 from portal.models.surveys import (
     Answer,
     DraftAnswer,
@@ -93,6 +97,8 @@ __all__ = [
     "QUESTION_KINDS",
     "Question",
     "Questionnaire",
+    "REMINDER_KINDS",
+    "ReminderSend",
     "SurveyDraft",
     "SurveyInvitation",
     "SurveyResponse",

@@ -81,6 +81,7 @@ def _context(db: DB, settings: Settings, filter_params: dict[str, str | None]) -
         "min_group": settings.min_group_size,
         "hidden_text": reports.suppressed_text(settings.min_group_size),
         "reports_state_text": lambda row: reports.state_text(row, settings.min_group_size),
+        "base_url": settings.base_url,
         "partial": False,
     }
     return today, filters, ctx

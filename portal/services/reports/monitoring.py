@@ -25,6 +25,7 @@ from portal.db import in_ids
 from portal.i18n import _
 from portal.models import ApplicationRating, Employee, Enrollment, SurveyInvitation, Training, Unit
 from portal.rules import l3_schedule, took_part
+from portal.services.reminders.whatsapp import whatsapp_number
 from portal.services.reports.filters import PER_PAGE, Filters, held
 from portal.services.reports.labels import PERSON_STATE_LABELS
 
@@ -75,7 +76,10 @@ class MonitorRow:
 @dataclass(frozen=True)
 class Person:
     """One line of the list of people to follow up: an L1 invitation, or the supervisor's L3 rating of
-    one alumnus (the rater is the rating's rater, else the current supervisor)."""
+    one alumnus (the rater is the rating's rater, else the current supervisor). `contact` is whom a
+    reminder reaches (L1: the participant; L3: the current supervisor, who may fill it) and `whatsapp`
+    their number for a wa.me link (reminders.whatsapp_number), only while the task can still be done
+    (`remindable`): never for someone who has submitted."""
 
     nip: str
     name: str
@@ -87,6 +91,9 @@ class Person:
     opens_on: date | None
     closes_on: date | None  # the last day (inclusive)
     state: str  # person_state
+    contact: str = ""
+    whatsapp: str | None = None
+    remindable: bool = False
 
 
 @dataclass
@@ -235,10 +242,17 @@ def person(row: Any, jenis: str, today: date, window_days: int) -> Person:
     if jenis == "l3":
         schedule = l3_schedule(row.ends_on, row.due_days, window_days)
         opens_on, closes_on = schedule.due_on, schedule.window_ends_on
+        state = person_state(row.status, opens_on, closes_on, today)
+        remindable = state in ("pending", "draft", "overdue") and today <= schedule.closes_on and bool(row.contact)
     else:
         opens_on, closes_on = row.opens_on, row.closes_on
-    state = person_state(row.status, opens_on, closes_on, today)
-    return Person(row.nip, row.name, row.unit, row.training_id, row.training, row.status, row.rater, opens_on, closes_on, state)
+        state = person_state(row.status, opens_on, closes_on, today)
+        remindable = state in ("pending", "draft")
+    number = whatsapp_number(row.phone) if remindable else None
+    return Person(
+        row.nip, row.name, row.unit, row.training_id, row.training, row.status, row.rater, opens_on, closes_on, state,
+        row.contact or "", number, remindable,
+    )
 
 
 def people_select(dialect: str, filters: Filters, today: date, window_days: int, jenis: str, status: str) -> Any:
@@ -260,6 +274,8 @@ def people_select(dialect: str, filters: Filters, today: date, window_days: int,
                 func.coalesce(rater.name, supervisor.name, "").label("rater"),
                 Training.ends_on.label("ends_on"),
                 Training.application_due_days.label("due_days"),
+                func.coalesce(supervisor.name, "").label("contact"),
+                supervisor.phone.label("phone"),
             )
             .select_from(Enrollment)
             .join(Training, Training.id == Enrollment.training_id)
@@ -286,6 +302,8 @@ def people_select(dialect: str, filters: Filters, today: date, window_days: int,
                 literal("").label("rater"),
                 SurveyInvitation.opens_on.label("opens_on"),
                 SurveyInvitation.closes_on.label("closes_on"),
+                Employee.name.label("contact"),
+                Employee.phone.label("phone"),
             )
             .select_from(SurveyInvitation)
             .join(Training, and_(Training.id == SurveyInvitation.training_id, Training.reaction_questionnaire_id == SurveyInvitation.questionnaire_id))

@@ -7,7 +7,7 @@ last N days?" and lets two senders at once claim a person only once. A plain CRE
 table is touched (the downgrade drops what this revision added).
 
 Revision ID: 752028b5ca78
-Revises: cb6d87caa1eb
+Revises: 7b1f0e2a9c34
 Create Date: 2026-12-07 16:15:41.843088
 
 """
@@ -20,7 +20,7 @@ import sqlmodel.sql.sqltypes
 
 # revision identifiers, used by Alembic.
 revision: str = '752028b5ca78'
-down_revision: Union[str, Sequence[str], None] = 'cb6d87caa1eb'
+down_revision: Union[str, Sequence[str], None] = '7b1f0e2a9c34'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -426,7 +426,7 @@ def test_form_page_has_labels_progress_and_autosave_markup(client, db):
         assert f'id="q-{q.id}"' in page and f'id="q-{q.id}-error"' in page
     assert page.count('hx-sync="queue last"') == st.count
     assert "Sebelum pelatihan" in page and "Sesudah pelatihan (saat ini)" in page
-    assert 'hx-confirm="' in page and "hx-on" not in page and "style=" not in page
+    assert 'hx-confirm="' not in page and "hx-on" not in page and "style=" not in page  # confirmation is a page
     assert "Putri Wulandari" in page and "Tidak anonim" in page
 
 

@@ -1,5 +1,5 @@
 """L3 journey in real Chromium behind the CSP: the demo supervisor finds the due rating of Putri on Beranda,
-fills it (autosave, progress), submits with the confirmation dialog and sees the impact category; then
+fills it (autosave, progress), submits through the confirmation page and sees the impact category; then
 the employee sees her result. Screenshots at 360 px and 1280 px go to test-results/."""
 
 from __future__ import annotations
@@ -49,7 +49,6 @@ def test_supervisor_rates_from_beranda_and_the_employee_sees_the_result(page):
     assert page.get_by_role("heading", name="Penilaian penerapan hasil pelatihan").is_visible()
 
     # an incomplete submit: the error summary links to the first missing field
-    page.once("dialog", lambda d: d.accept())
     page.click("#kirim")
     summary = page.locator(".error-summary")
     summary.wait_for()
@@ -59,16 +58,22 @@ def test_supervisor_rates_from_beranda_and_the_employee_sees_the_result(page):
     assert page.evaluate("document.activeElement.id") == target.lstrip("#")
     page.problems[:] = [p for p in page.problems if "status of 422" not in p]
 
+    page.goto(form_url)
     _fill_rating(page)
     page.reload()  # answers survive a reload
     assert page.locator(".progress-text").inner_text().startswith("7 dari 8")
     page.screenshot(path=str(SHOTS / "penerapan-form-360.png"), full_page=True)
 
-    messages = []
-    page.once("dialog", lambda d: (messages.append(d.message), d.accept()))
+    # the confirmation is a page, as for the survey and the AKPK (no browser dialog)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.click("#kirim")
+    page.wait_for_url(re.compile(r"/kirim$"))
+    assert page.get_by_role("heading", name="Kirim penilaian sekarang?").is_visible()
+    assert "terkunci" in page.locator(".flash-warning").inner_text()
+    page.click("#kirim-ya")
     page.wait_for_url(re.compile(r"/penerapan/hasil/\d+$"))
-    assert messages and "terkunci" in messages[0]
+    assert dialogs == []
     badge = page.locator("#kategori-dampak")
     badge.wait_for()
     category = badge.inner_text().strip()

@@ -142,3 +142,42 @@ def test_hr_jp_figures_follow_a_credited_enrollment(client, db):
     assert n_after == n_before + 1
     for html, n in ((dash_before, n_before), (dash_after, n_after), (jp_before, n_before), (jp_after, n_after)):
         assert f"{n} dari {len(active)}" in text_of(html), n
+
+
+def test_the_jp_card_lists_what_counted_and_why_not(client, db):
+    """Beranda's JP card: its total is the sum of the credited JP of the trainings the person took part
+    in that ended this year, and its details name every training of the year with what counted and,
+    for the others, why not (absent; attendance not recorded yet)."""
+    from portal import clock
+
+    today = clock.today()
+    me = db.execute(select(Employee.id).where(Employee.nip == DEMO["employee"])).scalar_one()
+    end = date(today.year, 1, 15)
+    made = {}
+    for code, title, jp, status, credited in (
+        ("JPC-1", "Pelatihan Dihitung Penuh", 24, "completed", 24),
+        ("JPC-2", "Pelatihan Dihitung Sebagian", 16, "attended", 8),
+        ("JPC-3", "Pelatihan Tidak Dihadiri", 30, "absent", 0),
+        ("JPC-4", "Pelatihan Belum Dicatat", 12, "registered", 0),
+    ):
+        t = Training(code=code, title=title, kind="pelatihan", mode="klasikal", starts_on=end - timedelta(days=2), ends_on=end, jp=jp)
+        db.add(t)
+        db.flush()
+        enrollments.enrol(db, t.id, me, status=status, jp_credited=credited)
+        made[title] = t.id
+    db.commit()
+    expected = sum(
+        int(credited or 0)
+        for credited, in db.execute(
+            select(Enrollment.jp_credited)
+            .join(Training, Training.id == Enrollment.training_id)
+            .where(Enrollment.employee_id == me, Enrollment.status.in_(("attended", "completed")), Training.ends_on.between(date(today.year, 1, 1), date(today.year, 12, 31)))
+        )
+    )
+    login(client, DEMO["employee"])
+    page = text_of(client.get("/").text)
+    assert f"{expected} dari 20 JP" in page
+    assert "Pelatihan Dihitung Penuh · 24 JP dihitung" in page
+    assert "Pelatihan Dihitung Sebagian · 8 dari 16 JP dihitung" in page
+    assert "Pelatihan Tidak Dihadiri · 30 JP tidak dihitung: tercatat tidak hadir" in page
+    assert "Pelatihan Belum Dicatat · 12 JP belum dihitung: kehadiran belum dicatat BKPSDM" in page

@@ -42,6 +42,7 @@ class Task:
 class HomeData:
     jp_this_year: int = 0
     jp_target: int = JP_TARGET
+    jp_lines: list[JpLine] = field(default_factory=list)
     tasks: list[Task | application.HomeTask] = field(default_factory=list)
     recent_trainings: list[dict] = field(default_factory=list)
     reports: list[dict] = field(default_factory=list)
@@ -61,24 +62,41 @@ def open_cycle(session: Session, today: date) -> AssessmentCycle | None:
     ).scalar_one_or_none()
 
 
-def jp_for_year(session: Session, employee_id: int, year: int) -> int:
-    total = session.execute(
-        select(func.coalesce(func.sum(Enrollment.jp_credited), 0))
+@dataclass(frozen=True)
+class JpLine:
+    """One training of the year on the JP card: what it offers, what was credited, and whether the
+    person took part (only then does it count; the template says why not)."""
+
+    title: str
+    jp: int
+    jp_credited: int
+    status: str
+    counted: bool
+
+
+def jp_lines(session: Session, employee_id: int, year: int) -> list[JpLine]:
+    """The person's trainings that ended in `year` (a training counts in the year it ends), every
+    enrolment status, so the card can say which ones did not count and why. 1 query."""
+    rows = session.execute(
+        select(Training.title, Training.jp, Enrollment.jp_credited, Enrollment.status, took_part(Enrollment.status).label("counted"))
         .join(Training, Training.id == Enrollment.training_id)
         .where(
             Enrollment.employee_id == employee_id,
-            took_part(Enrollment.status),
             Training.ends_on >= date(year, 1, 1),
             Training.ends_on <= date(year, 12, 31),
         )
-    ).scalar_one()
-    return int(total or 0)
+        .order_by(Training.ends_on, Training.id)
+    ).mappings()
+    return [
+        JpLine(r["title"], int(r["jp"] or 0), int(r["jp_credited"] or 0), r["status"], bool(r["counted"])) for r in rows
+    ]
 
 
 def employee_home(
     session: Session, employee_id: int, is_supervisor: bool, today: date, application_window_days: int = 30
 ) -> HomeData:
-    data = HomeData(jp_this_year=jp_for_year(session, employee_id, today.year))
+    lines = jp_lines(session, employee_id, today.year)
+    data = HomeData(jp_this_year=sum(line.jp_credited for line in lines if line.counted), jp_lines=lines)
     cycle = open_cycle(session, today)
     if cycle is not None:
         status = session.execute(

@@ -32,6 +32,14 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
         raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def _days(env: dict[str, str], name: str, default: int) -> int:
+    """A retention period in days: 0 (keep forever) or more."""
+    value = _int(env, name, default)
+    if value < 0:
+        raise SettingsError(f"{name} must be 0 (keep forever) or a number of days, got {value}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     environment: str = "development"  # development | production | test
@@ -59,6 +67,12 @@ class Settings:
     trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
     # the portal's own access log (logger "portal.access"); `portal serve --no-access-log` turns it off
     access_log: bool = True
+    # retention of personal data (`portal retention apply`, docs/privacy.md); 0 keeps the data forever
+    audit_retention_days: int = 730  # audit events
+    login_failure_retention_days: int = 30  # failed logins (NIP, address), never less than the lock needs
+    correction_retention_days: int = 365  # correction requests, counted from when HR marked them done
+    free_text_retention_days: int = 1095  # free texts of attributed answers (L3 ratings, attributed surveys)
+    draft_retention_days: int = 90  # survey drafts never submitted, counted from the close of their window
 
     @property
     def is_production(self) -> bool:
@@ -117,4 +131,9 @@ class Settings:
             db_pool_size=_int(env, "PORTAL_DB_POOL_SIZE", defaults.db_pool_size),
             trusted_proxies=proxies,
             access_log=_bool(env.get("PORTAL_ACCESS_LOG"), True),
+            audit_retention_days=_days(env, "PORTAL_AUDIT_RETENTION_DAYS", defaults.audit_retention_days),
+            login_failure_retention_days=_days(env, "PORTAL_LOGIN_FAILURE_RETENTION_DAYS", defaults.login_failure_retention_days),
+            correction_retention_days=_days(env, "PORTAL_CORRECTION_RETENTION_DAYS", defaults.correction_retention_days),
+            free_text_retention_days=_days(env, "PORTAL_FREE_TEXT_RETENTION_DAYS", defaults.free_text_retention_days),
+            draft_retention_days=_days(env, "PORTAL_DRAFT_RETENTION_DAYS", defaults.draft_retention_days),
         )

@@ -44,6 +44,11 @@ from portal.models.organisation import (
     Position,
     Unit,
 )
+from portal.models.privacy import (
+    CORRECTION_SECTIONS,
+    CORRECTION_STATUSES,
+    CorrectionRequest,
+)
 from portal.models.surveys import (
     Answer,
     DraftAnswer,
@@ -74,8 +79,11 @@ __all__ = [
     "AssessmentItem",
     "AuditEvent",
     "COMPETENCY_GROUPS",
+    "CORRECTION_SECTIONS",
+    "CORRECTION_STATUSES",
     "Competency",
     "CompetencyLevel",
+    "CorrectionRequest",
     "DIMENSIONS",
     "DraftAnswer",
     "Employee",

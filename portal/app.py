@@ -29,7 +29,9 @@ from portal.web.templating import build_environment
 
 def route_handlers() -> list:
     """Every controller, by URL prefix (docs/dev/conventions.md has the table prefix -> module -> service)."""
-    from portal.web import admin, akpk, application, assessments, auth, home, impact, master, questionnaires, reports, surveys, team, trainings
+    from portal.web import (
+        admin, akpk, application, assessments, auth, home, impact, master, my_data, questionnaires, reports, surveys, team, trainings,
+    )
 
     return [
         home.HomeController,  # /
@@ -46,6 +48,7 @@ def route_handlers() -> list:
         *impact.CONTROLLERS,  # /dampak
         *reports.CONTROLLERS,  # /laporan
         *master.CONTROLLERS,  # /data-master
+        *my_data.CONTROLLERS,  # /data-saya
         *admin.CONTROLLERS,  # /admin
     ]
 

@@ -71,8 +71,6 @@ class Settings:
     audit_retention_days: int = 730  # audit events
     login_failure_retention_days: int = 30  # failed logins (NIP, address), never less than the lock needs
     correction_retention_days: int = 365  # correction requests, counted from when HR marked them done
-    free_text_retention_days: int = 1095  # free texts of attributed answers (L3 ratings, attributed surveys)
-    draft_retention_days: int = 90  # survey drafts never submitted, counted from the close of their window
 
     @property
     def is_production(self) -> bool:
@@ -134,6 +132,4 @@ class Settings:
             audit_retention_days=_days(env, "PORTAL_AUDIT_RETENTION_DAYS", defaults.audit_retention_days),
             login_failure_retention_days=_days(env, "PORTAL_LOGIN_FAILURE_RETENTION_DAYS", defaults.login_failure_retention_days),
             correction_retention_days=_days(env, "PORTAL_CORRECTION_RETENTION_DAYS", defaults.correction_retention_days),
-            free_text_retention_days=_days(env, "PORTAL_FREE_TEXT_RETENTION_DAYS", defaults.free_text_retention_days),
-            draft_retention_days=_days(env, "PORTAL_DRAFT_RETENTION_DAYS", defaults.draft_retention_days),
         )

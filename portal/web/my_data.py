@@ -6,6 +6,8 @@ anyone else's (tests/test_my_data.py tries). The downloads are audited as the us
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -28,6 +30,23 @@ BASE = "/data-saya"
 MEDIA = {"json": "application/json", "xlsx": exports.XLSX_MEDIA_TYPE}
 
 
+def cell_kind(value: Any) -> str:
+    """How a template writes a value of Data Saya (templates/my_data/_section.html)."""
+    if value is None or value == "":
+        return "none"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, datetime):
+        return "datetime"
+    if isinstance(value, date):
+        return "date"
+    if isinstance(value, int):
+        return "number"
+    if isinstance(value, (float, Decimal)):
+        return "decimal"
+    return "text"
+
+
 def _me(user: CurrentUser) -> Me:
     """Whose data: the logged-in user, always."""
     return Me(user.id, user.nip)
@@ -48,6 +67,7 @@ def _page(request: Request, db: DB, user: CurrentUser, settings: Settings, form:
         "caps": my_data.PAGE_CAPS,
         "anonymous_note": _(my_data.ANONYMOUS_NOTE),
         "retention": settings,
+        "cell_kind": cell_kind,
     }
     return render(request, "my_data/index.html", ctx, db=db if status_code == 200 else None, status_code=status_code)
 

@@ -287,7 +287,7 @@ def _impact_shape(r: dict[str, Any], _labels: Labels) -> dict[str, Any]:
     return r | {
         "supervisor_label": label_of(RATING_STATUS, r["supervisor_status"], _("Belum ada")),
         "self_label": label_of(RATING_STATUS, r["self_status"], _("Belum ada")),
-        "category_label": categorylabel_of(r["category"]) if r["category"] else "",
+        "category_label": category_label(r["category"]) if r["category"] else "",
     }
 
 
@@ -318,7 +318,7 @@ def _jp(me: Me, cap: int | None) -> Any:
 
 
 def _jp_shape(r: dict[str, Any], _labels: Labels) -> dict[str, Any]:
-    return r | {"kind_label": kindlabel_of(r["kind"]), "status_label": label_of(ENROLLMENT_STATUS, r["status"])}
+    return r | {"kind_label": kind_label(r["kind"]), "status_label": label_of(ENROLLMENT_STATUS, r["status"])}
 
 
 JP = Section(

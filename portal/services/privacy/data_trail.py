@@ -1,17 +1,17 @@
 """Data Saya, the trail of ONE employee's account: their logins (the audit log's login, logout and
 session events they made, and the failed logins for their NIP), their sessions, who else saw or changed
-their data (audit events whose subject is them, by anyone else), and their correction requests. Same
+their data (audit events whose subject is them, by anyone else; failed logins are in the login history), and their correction requests. Same
 shape as `data_records`: one select per section, restricted to the logged-in user."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import literal, or_, select, union_all
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
 from portal.i18n import _
-from portal.models import AuditEvent, CorrectionRequest, Employee, LoginFailure, UserSession
+from portal.models import AuditEvent, CorrectionRequest, Employee, UserSession
 from portal.services.privacy._types import (
     CORRECTION_SECTION,
     CORRECTION_STATUS,
@@ -25,10 +25,16 @@ from portal.services.privacy._types import (
 
 
 def _logins(me: Me, cap: int | None) -> Any:
-    events = select(AuditEvent.at, AuditEvent.action, AuditEvent.detail).where(AuditEvent.actor_id == me.id, login_action(AuditEvent.action))
-    failures = select(LoginFailure.at, literal("login.failed").label("action"), literal("").label("detail")).where(LoginFailure.nip == me.nip)
-    both = union_all(events, failures).subquery()
-    stmt = select(both.c.at, both.c.action, both.c.detail).order_by(both.c.at.desc())
+    """The user's own login, logout and session events, and the failed logins for their NIP (audited
+    with them as the subject and no actor: whoever typed the password is not known)."""
+    stmt = (
+        select(AuditEvent.at, AuditEvent.action, AuditEvent.detail)
+        .where(
+            login_action(AuditEvent.action),
+            or_(AuditEvent.actor_id == me.id, and_(AuditEvent.actor_id.is_(None), AuditEvent.target == person_target(me.id))),
+        )
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
     return stmt if cap is None else stmt.limit(cap + 1)
 
 
@@ -52,7 +58,11 @@ def _access(me: Me, cap: int | None) -> Any:
     stmt = (
         select(AuditEvent.at, AuditEvent.action, AuditEvent.detail, actor.name.label("actor"))
         .outerjoin(actor, actor.id == AuditEvent.actor_id)
-        .where(AuditEvent.target == person_target(me.id), or_(AuditEvent.actor_id.is_(None), AuditEvent.actor_id != me.id))
+        .where(
+            AuditEvent.target == person_target(me.id),
+            or_(AuditEvent.actor_id.is_(None), AuditEvent.actor_id != me.id),
+            ~login_action(AuditEvent.action),
+        )
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     )
     return stmt if cap is None else stmt.limit(cap + 1)

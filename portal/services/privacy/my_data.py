@@ -78,12 +78,15 @@ class MyData:
 
 def _shaped(conn: Connection | Session, section: Section, me: Me, cap: int | None, labels: Labels) -> Iterator[dict[str, Any]]:
     stmt = section.query(me, cap)
-    if cap is None and isinstance(conn, Connection):
+    if cap is None and not section.single and isinstance(conn, Connection):
         result = conn.execution_options(stream_results=True, yield_per=500).execute(stmt)
     else:
         result = conn.execute(stmt)
-    for row in result.mappings():
-        yield section.shape(dict(row), labels)
+    try:
+        for row in result.mappings():
+            yield section.shape(dict(row), labels)
+    finally:  # a download abandoned half-way closes its server-side cursor
+        result.close()
 
 
 def _capped(session: Session, section: Section, me: Me, labels: Labels) -> SectionRows:

@@ -94,7 +94,7 @@ def test_each_user_sees_only_themself_and_who_else_looked(client, db):
     login(client, DEMO["hr"])
     assert client.get(f"/data-master/pegawai/{target}").status_code == 200
     assert client.get(f"/data-master/pegawai/{target}").status_code == 200  # a reload within minutes: one event
-    hr_page = client.get("/data-saya?pegawai=%d" % target)
+    hr_page = client.get(f"/data-saya?pegawai={target}")
     assert DEMO["hr"] in hr_page.text and DEMO["employee"] not in hr_page.text, "HR's Data Saya is HR's own"
     views = db.execute(select(AuditEvent).where(AuditEvent.action == "view.person", AuditEvent.target == f"employee:{target}")).scalars().all()
     assert len(views) == 1 and views[0].actor_id == hr.id

@@ -10,7 +10,14 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from portal.cli import main
-from portal.models import AuditEvent, CorrectionRequest, Employee, LoginFailure, UserSession, utcnow
+from portal.models import (
+    AuditEvent,
+    CorrectionRequest,
+    Employee,
+    LoginFailure,
+    UserSession,
+    utcnow,
+)
 from tests.conftest import DEMO
 
 

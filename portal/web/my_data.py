@@ -24,7 +24,16 @@ from portal.services.privacy._types import CORRECTION_SECTION
 from portal.services.reports import exports
 from portal.settings import Settings
 from portal.web.audit_labels import action_label
-from portal.web.core import DB, Config, FormData, User, flash, redirect, render, wants_fragment
+from portal.web.core import (
+    DB,
+    Config,
+    FormData,
+    User,
+    flash,
+    redirect,
+    render,
+    wants_fragment,
+)
 
 BASE = "/data-saya"
 MEDIA = {"json": "application/json", "xlsx": exports.XLSX_MEDIA_TYPE}

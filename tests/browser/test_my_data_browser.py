@@ -21,7 +21,7 @@ RIGHT = "Golongan saya III/a sejak April 2024"
 REPLY = "Golongan sudah dibetulkan di Data Master."
 
 
-def no_horizontal_scroll(page) -> bool:  # noqa: ANN001
+def no_horizontal_scroll(page) -> bool:
     return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
 
 

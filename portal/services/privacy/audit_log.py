@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,7 +25,13 @@ from portal.clock import parse_iso_date
 from portal.db import dialect
 from portal.i18n import _
 from portal.models import AuditEvent, Employee
-from portal.services.privacy._types import AuditPage, AuditRow, PeopleMatch, person_of, person_target
+from portal.services.privacy._types import (
+    AuditPage,
+    AuditRow,
+    PeopleMatch,
+    person_of,
+    person_target,
+)
 
 PER_PAGE = 50
 EXPORT_BATCH = 1000
@@ -103,9 +109,9 @@ def _period(filters: AuditFilters, zone: str) -> list[Any]:
     tz = ZoneInfo(zone)
     conds = []
     if filters.start:
-        conds.append(AuditEvent.at >= datetime.combine(filters.start, time.min, tz).astimezone(timezone.utc))
+        conds.append(AuditEvent.at >= datetime.combine(filters.start, time.min, tz).astimezone(UTC))
     if filters.end:
-        conds.append(AuditEvent.at < datetime.combine(filters.end + timedelta(days=1), time.min, tz).astimezone(timezone.utc))
+        conds.append(AuditEvent.at < datetime.combine(filters.end + timedelta(days=1), time.min, tz).astimezone(UTC))
     return conds
 
 
@@ -127,7 +133,7 @@ def _conditions(conn: Connection | Session, filters: AuditFilters, zone: str) ->
     return conds, who, subject
 
 
-def _select(conds: list[Any]):  # noqa: ANN202
+def _select(conds: list[Any]):
     actor = aliased(Employee)
     return (
         select(

@@ -17,7 +17,14 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from portal.i18n import _
-from portal.models import CORRECTION_SECTIONS, CORRECTION_STATUSES, CorrectionRequest, Employee, Unit, utcnow
+from portal.models import (
+    CORRECTION_SECTIONS,
+    CORRECTION_STATUSES,
+    CorrectionRequest,
+    Employee,
+    Unit,
+    utcnow,
+)
 from portal.services.accounts import audit
 from portal.services.privacy._types import person_target
 

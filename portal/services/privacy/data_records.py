@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 
 from portal.db import dialect
 from portal.i18n import _
+from portal.models import Answer as SurveyAnswer
 from portal.models import (
     ApplicationAnswer,
     ApplicationRating,
@@ -38,7 +39,6 @@ from portal.models import (
     Training,
     Unit,
 )
-from portal.models import Answer as SurveyAnswer
 from portal.rules import POSITION_CLASS_LABELS
 from portal.services.impact import category_label
 from portal.services.privacy._types import (

@@ -22,7 +22,13 @@ from typing import Any
 from sqlalchemy import and_, delete, func, or_, select
 from sqlmodel import Session
 
-from portal.models import AuditEvent, CorrectionRequest, LoginFailure, UserSession, utcnow
+from portal.models import (
+    AuditEvent,
+    CorrectionRequest,
+    LoginFailure,
+    UserSession,
+    utcnow,
+)
 from portal.settings import Settings
 
 

@@ -27,8 +27,22 @@ from sqlmodel import Session
 from portal.i18n import _
 from portal.models import EmployeeJp
 from portal.services.accounts import audit
-from portal.services.privacy._types import Labels, Me, Section, SectionRows, person_target
-from portal.services.privacy.data_records import AKPK, IMPACT, JP, PROFILE, RATINGS, SURVEY_ANSWERS, SURVEYS
+from portal.services.privacy._types import (
+    Labels,
+    Me,
+    Section,
+    SectionRows,
+    person_target,
+)
+from portal.services.privacy.data_records import (
+    AKPK,
+    IMPACT,
+    JP,
+    PROFILE,
+    RATINGS,
+    SURVEY_ANSWERS,
+    SURVEYS,
+)
 from portal.services.privacy.data_trail import ACCESS, CORRECTIONS, LOGINS, SESSIONS
 from portal.services.reports import exports
 

@@ -23,7 +23,7 @@ from portal.web.core import DB, Config, User, admin_required, positive_int, rend
 BASE = "/admin/audit"
 
 
-def _filters(siapa: str | None, aksi: str | None, subjek: str | None, dari: str | None, sampai: str | None, hal: str | None = None):  # noqa: ANN202
+def _filters(siapa: str | None, aksi: str | None, subjek: str | None, dari: str | None, sampai: str | None, hal: str | None = None):
     raw = {"siapa": siapa, "aksi": aksi, "subjek": subjek, "dari": dari, "sampai": sampai}
     return audit_log.parse_filters(raw, positive_int(hal))
 

@@ -13,7 +13,17 @@ from litestar.params import FromPath, FromQuery
 from portal.i18n import _
 from portal.services.privacy import corrections
 from portal.services.privacy._types import CORRECTION_SECTION
-from portal.web.core import DB, FormData, User, first_value, flash, hr_required, positive_int, redirect, render
+from portal.web.core import (
+    DB,
+    FormData,
+    User,
+    first_value,
+    flash,
+    hr_required,
+    positive_int,
+    redirect,
+    render,
+)
 
 BASE = "/data-master/koreksi"
 

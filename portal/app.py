@@ -29,7 +29,10 @@ from portal.web.templating import build_environment
 
 def route_handlers() -> list:
     """Every controller, by URL prefix (docs/dev/conventions.md has the table prefix -> module -> service)."""
-    from portal.web import admin, akpk, application, assessments, auth, home, impact, master, questionnaires, reminders, reports, surveys, team, trainings
+    from portal.web import (
+        admin, akpk, application, assessments, auth, home, impact, master, my_data, questionnaires, reminders, reports, surveys, team,
+        trainings,
+    )
 
     return [
         home.HomeController,  # /
@@ -47,6 +50,7 @@ def route_handlers() -> list:
         *reports.CONTROLLERS,  # /laporan
         *reminders.CONTROLLERS,  # /laporan/pengingat
         *master.CONTROLLERS,  # /data-master
+        *my_data.CONTROLLERS,  # /data-saya
         *admin.CONTROLLERS,  # /admin
     ]
 

@@ -1,4 +1,4 @@
-"""The `portal` command: serve, db upgrade, demo, create-user."""
+"""The `portal` command: serve, db upgrade, demo, create-user, scores, summaries, retention."""
 
 from __future__ import annotations
 
@@ -264,6 +264,36 @@ def reminders_send(dry_run: bool) -> None:
                f"{len(result.no_email)} dilewati (tanpa email), {len(result.failed)} gagal.")
     if result.failed:
         raise SystemExit(1)
+
+
+@main.group(help="Retention of personal data (docs/privacy.md): what is kept how long.")
+def retention() -> None:
+    pass
+
+
+@retention.command("apply", help="Remove the data past its retention period (PORTAL_*_RETENTION_DAYS). A dry run by "
+                   "default: counts what would go and changes nothing; --apply deletes it.")
+@click.option("--apply", "really", is_flag=True, help="Really delete (without it: a dry run).")
+def retention_apply(really: bool) -> None:
+    from sqlmodel import Session
+
+    from portal.db import make_engine
+    from portal.services.privacy import jobs
+
+    settings = _settings()
+    engine = make_engine(settings)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            items = jobs.retention(session, settings, apply=really)
+    finally:
+        engine.dispose()
+    click.echo("Retensi data diterapkan:" if really else "Uji coba retensi (tidak ada yang diubah; pakai --apply untuk menghapus):")
+    for item in items:
+        if item.kept_forever:
+            click.echo(f"- {item.description}")
+        else:
+            verb = "dihapus" if really else "akan dihapus"
+            click.echo(f"- {item.description}: {item.count} baris {verb}")
 
 
 if __name__ == "__main__":  # pragma: no cover

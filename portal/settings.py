@@ -34,6 +34,14 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
         raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def _days(env: dict[str, str], name: str, default: int) -> int:
+    """A retention period in days: 0 (keep forever) or more."""
+    value = _int(env, name, default)
+    if value < 0:
+        raise SettingsError(f"{name} must be 0 (keep forever) or a number of days, got {value}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     environment: str = "development"  # development | production | test
@@ -80,6 +88,11 @@ class Settings:
     @property
     def smtp_port_or_default(self) -> int:
         return self.smtp_port or SMTP_DEFAULT_PORTS.get(self.smtp_tls, 25)
+
+    # retention of personal data (`portal retention apply`, docs/privacy.md); 0 keeps the data forever
+    audit_retention_days: int = 730  # audit events
+    login_failure_retention_days: int = 30  # failed logins (NIP, address), never less than the lock needs
+    correction_retention_days: int = 365  # correction requests, counted from when HR marked them done
 
     @property
     def is_production(self) -> bool:
@@ -144,6 +157,9 @@ class Settings:
             access_log=_bool(env.get("PORTAL_ACCESS_LOG"), True),
             reminder_interval_days=interval,
             **smtp,
+            audit_retention_days=_days(env, "PORTAL_AUDIT_RETENTION_DAYS", defaults.audit_retention_days),
+            login_failure_retention_days=_days(env, "PORTAL_LOGIN_FAILURE_RETENTION_DAYS", defaults.login_failure_retention_days),
+            correction_retention_days=_days(env, "PORTAL_CORRECTION_RETENTION_DAYS", defaults.correction_retention_days),
         )
 
 

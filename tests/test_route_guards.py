@@ -225,6 +225,16 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", _BATCH + "/buang"): Rule("hr", "import_batch", ok=(404,)),
     ("GET", _BATCH + "/batalkan"): Rule("hr", "import_batch", ok=(404,)),
     ("POST", _BATCH + "/batalkan"): Rule("hr", "import_batch", ok=(404,)),
+    # correction requests, HR's side (web/master/corrections.py); none in the demo data: an id answers 404
+    ("GET", "/data-master/koreksi"): Rule("hr"),
+    ("POST", "/data-master/koreksi/{request_id:int}"): Rule("hr", "correction", ok=(404,)),
+    # Data Saya (web/my_data.py): always the user's own data, no person id in any path
+    ("GET", "/data-saya"): Rule("employee"),
+    ("GET", "/data-saya/unduh/{fmt:str}"): Rule("employee", "my_data_format"),
+    ("POST", "/data-saya/koreksi"): Rule("employee"),  # empty form: 422, nothing stored
+    # the audit log viewer (web/admin/audit.py, administrators), read only
+    ("GET", "/admin/audit"): Rule("admin"),
+    ("GET", "/admin/audit/ekspor"): Rule("admin"),
 }
 
 
@@ -374,6 +384,8 @@ OBJECTS: dict[str, Objects] = {
     "unit": Objects(_found("SELECT id AS unit_id FROM unit ORDER BY id LIMIT 1")),
     "position": Objects(_found("SELECT id AS position_id FROM position ORDER BY id LIMIT 1")),
     "import_kind": Objects(_found("SELECT 'pegawai' AS kind")),
+    "correction": Objects(_found("SELECT coalesce(max(id), 0) + 1000000 AS request_id FROM correctionrequest")),
+    "my_data_format": Objects(lambda conn, me: Ids({"fmt": "json"})),
     "import_batch": Objects(_found("SELECT 'pegawai' AS kind, coalesce(max(id), 0) + 1000000 AS batch_id FROM importbatch")),
 }
 

@@ -44,6 +44,11 @@ from portal.models.organisation import (
     Position,
     Unit,
 )
+from portal.models.privacy import (
+    CORRECTION_SECTIONS,
+    CORRECTION_STATUSES,
+    CorrectionRequest,
+)
 from portal.models.reminders import (
     REMINDER_KINDS,
     ReminderSend,
@@ -78,8 +83,11 @@ __all__ = [
     "AssessmentItem",
     "AuditEvent",
     "COMPETENCY_GROUPS",
+    "CORRECTION_SECTIONS",
+    "CORRECTION_STATUSES",
     "Competency",
     "CompetencyLevel",
+    "CorrectionRequest",
     "DIMENSIONS",
     "DraftAnswer",
     "Employee",

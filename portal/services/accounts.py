@@ -132,6 +132,9 @@ def authenticate(session: Session, settings: Settings, nip: str, password: str, 
     hash_ = employee.password_hash if employee is not None and employee.is_active else None
     if not security.verify_password(hash_, password):
         session.rollback()  # the reservation stays: it is this failure
+        # the audit log names the account tried (if it exists) as the subject; nobody as the actor
+        audit(session, None, "login.failed", f"employee:{employee.id}" if employee is not None else "", f"nip={nip} ip={ip}")
+        session.commit()
         return LoginResult(ok=False, locked=is_locked(session, settings, nip, ip, now))
     assert employee is not None and employee.id is not None
     if security.needs_rehash(employee.password_hash or ""):

@@ -21,6 +21,7 @@ from portal.models import (
 )
 from portal.rules import JP_TARGET, took_part
 from portal.services import application
+from portal.services.privacy import corrections
 from portal.services.summaries.jp import credited_per_employee
 
 
@@ -28,7 +29,8 @@ from portal.services.summaries.jp import credited_per_employee
 class Task:
     """A Beranda task as data; templates/home/_task.html words and links it by kind: akpk_self (own
     assessment; `draft`, `title` the cycle), akpk_team (`count` reports to assess), survey (`target_id`
-    the invitation, `title` the training, `draft`), and the L3 kinds of application.HomeTask."""
+    the invitation, `title` the training, `draft`), corrections (HR: `count` correction requests waiting),
+    and the L3 kinds of application.HomeTask."""
 
     kind: str
     due: date | None = None
@@ -51,6 +53,12 @@ class HomeData:
     @property
     def jp_percent(self) -> int:
         return min(100, round(100 * self.jp_this_year / self.jp_target)) if self.jp_target else 100
+
+
+def hr_tasks(session: Session) -> list[Task]:
+    """HR's own tasks on Beranda: the employees' correction requests still open (one query)."""
+    waiting = corrections.open_count(session)
+    return [Task("corrections", count=waiting)] if waiting else []
 
 
 def open_cycle(session: Session, today: date) -> AssessmentCycle | None:

@@ -189,7 +189,7 @@ def do_submit(request: Request, db: Session, scope: svc.Scope, settings: Setting
 
 def show_result(request: Request, db: Session, scope: svc.Scope, settings: Settings) -> Any:
     today = clock.today(settings.timezone)
-    res = svc.result(db, scope.cycle, scope.subject, scope.role, today)
+    res = svc.result(db, scope.cycle, scope.subject, scope.role, today, viewer_id=scope.rater_id)
     own = res.self_state if scope.is_self else res.supervisor_state
     if not own.submitted:
         flash(db, request.scope["user"], _("Hasil tampil setelah penilaian dikirim."), "info")

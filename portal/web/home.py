@@ -21,6 +21,7 @@ class HomeController(Controller):
         data = home.employee_home(db, user.id, user.is_supervisor, today, settings.application_window_days)
         hr = None
         if user.is_hr_or_admin:
+            data.tasks.extend(home.hr_tasks(db))
             hr = home.hr_counts(db, today) | home.jp_compliance_summary(db, today.year)
         return render(request, "home/index.html", {"data": data, "hr": hr, "today": today}, db=db)
 

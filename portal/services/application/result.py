@@ -19,6 +19,7 @@ from portal.rules import L3_WINDOW_DAYS, PARTICIPANT_STATUSES
 from portal.services.application.context import RatingContext, load_answers, load_context, may_view, structure_for
 from portal.services.akpk.gap_closure import GapClosure, gap_closure
 from portal.services.impact.score import category_label
+from portal.services.privacy import record_person_view
 from portal.services.questionnaires import Structure
 from portal.services.surveys import AnswerValue
 
@@ -154,10 +155,13 @@ def _score(session: Session, enrollment_id: int) -> ScoreView | None:
 def result_view(
     session: Session, enrollment_id: int, viewer_id: int, viewer_is_hr: bool, window_days: int = L3_WINDOW_DAYS
 ) -> ResultView | None:
-    """One enrollment's result, or None when the viewer may not see it (-> 404). Queries: about 9."""
+    """One enrollment's result, or None when the viewer may not see it (-> 404). Someone else than the
+    employee (supervisor, rater, HR) looking is audited as a view of the employee's data. Queries: about 9,
+    + 1-2 for the audit."""
     ctx = load_context(session, enrollment_id, "supervisor", window_days)
     if ctx is None or ctx.enrollment_status not in PARTICIPANT_STATUSES or not may_view(ctx, viewer_id, viewer_is_hr):
         return None
+    record_person_view(session, viewer_id, ctx.employee_id, f"l3.result enrollment={enrollment_id}")
     self_ctx = load_context(session, enrollment_id, "self", window_days)
     assert self_ctx is not None
     score = _score(session, enrollment_id)

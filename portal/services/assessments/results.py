@@ -20,17 +20,20 @@ from portal.rules import PARTICIPANT_STATUSES
 from portal.services.akpk import Cycle
 from portal.services.assessments._types import Result, ResultRow, State, Subject, Suggestion
 from portal.services.assessments.forms import standard
+from portal.services.privacy import record_person_view
 
 SUGGESTION_LIMIT = 5
 SUGGESTION_LINK_LIMIT = 500
 
 
-def result(session: Session, cycle: Cycle, subject: Subject, viewer_role: str, today: date) -> Result:
+def result(session: Session, cycle: Cycle, subject: Subject, viewer_role: str, today: date, viewer_id: int | None = None) -> Result:
     """The gap result for one subject in one cycle, as seen by the subject (`self`) or the
     supervisor. What each may see:
       - self: own levels; the supervisor's once the supervisor has submitted;
       - supervisor: own levels; the subject's self levels (and notes) only once BOTH are submitted.
-    Queries: 2 (standard) + 1 (both assessments with items) + 1 (suggestions)."""
+    The supervisor's view (the result page opens once their own assessment is submitted) is audited as a
+    view of the subject's data (`viewer_id`: who looks). Queries: 2 (standard) + 1 (both assessments with
+    items) + 1 (suggestions), + 1-2 for the audit."""
     items = standard(session, subject.position_id)
     self_state, sup_state = State(), State()
     levels: dict[tuple[str, int], tuple[int, str | None]] = {}
@@ -86,6 +89,8 @@ def result(session: Session, cycle: Cycle, subject: Subject, viewer_role: str, t
     gaps = {r.competency_id: r.gap for r in out if r.gap is not None and r.gap > 0}
     names = {r.competency_id: r.name for r in out}
     suggestions = suggest_trainings(session, subject.id, gaps, names, today)
+    if viewer_role != "self" and viewer_id is not None and sup_state.submitted:
+        record_person_view(session, viewer_id, subject.id, f"akpk.result cycle={cycle.id}")
     return Result(cycle, subject, self_state, sup_state, show_self, show_sup, out, suggestions)
 
 

@@ -27,6 +27,7 @@ from portal.services.imports import cells
 from portal.services.imports.employees import golongan
 from portal.services.master import hierarchy, positions, units
 from portal.services.master.forms import Errors, as_id, required_text, typed
+from portal.services.privacy import record_person_view
 
 REPORTS_SHOWN = 100
 CONFIRM_FIELD = "konfirmasi_nonaktif"
@@ -82,9 +83,10 @@ def direct_reports(session: Session, employee_id: int, *, only_active: bool = Fa
     return [Report(**r._asdict()) for r in session.execute(stmt)]
 
 
-def profile(session: Session, employee_id: int) -> Person | None:
+def profile(session: Session, employee_id: int, viewer_id: int | None = None) -> Person | None:
     """The person with their unit, position, supervisor and the number of their direct reports (one
-    query), and the first REPORTS_SHOWN reports (a second one)."""
+    query), and the first REPORTS_SHOWN reports (a second one). With `viewer_id` (HR opening the person's
+    page), the view is audited as a view of the person's data (1-2 queries more)."""
     sup = aliased(Employee)
     rep = aliased(Employee)
     total = select(func.count()).select_from(rep).where(rep.supervisor_id == Employee.id, rep.id != Employee.id)
@@ -108,6 +110,8 @@ def profile(session: Session, employee_id: int) -> Person | None:
     person = Person(**row._asdict())
     if person.reports_total:
         person.reports = direct_reports(session, employee_id)
+    if viewer_id is not None:
+        record_person_view(session, viewer_id, employee_id, "master.person")
     return person
 
 

@@ -80,6 +80,12 @@ def csv_chunks(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterato
 
 def xlsx_chunks(headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet: str = "Data") -> Iterator[bytes]:
     """An XLSX workbook written in constant-memory mode to a temp file, then streamed and deleted."""
+    return xlsx_sheets_chunks([(sheet, headers, rows)])
+
+
+def xlsx_sheets_chunks(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> Iterator[bytes]:
+    """A workbook of several sheets (name, headers, rows), each written in turn in constant-memory mode
+    (a sheet's rows are read only while it is written), then streamed and deleted."""
     fd, path = tempfile.mkstemp(prefix="portal-export-", suffix=".xlsx")
     os.close(fd)
     try:
@@ -87,17 +93,18 @@ def xlsx_chunks(headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet: st
             path,
             {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
         )
-        ws = workbook.add_worksheet(sheet[:31])
         bold = workbook.add_format({"bold": True})
-        for col, header in enumerate(headers):
-            ws.write_string(0, col, str(_cell(header)), bold)
-        for r, row in enumerate(rows, start=1):
-            for col, value in enumerate(row):
-                v = _cell(value)
-                if isinstance(v, (int, float)) and not isinstance(v, bool):
-                    ws.write_number(r, col, v)
-                else:
-                    ws.write_string(r, col, str(v))
+        for sheet, headers, rows in sheets:
+            ws = workbook.add_worksheet(sheet[:31])
+            for col, header in enumerate(headers):
+                ws.write_string(0, col, str(_cell(header)), bold)
+            for r, row in enumerate(rows, start=1):
+                for col, value in enumerate(row):
+                    v = _cell(value)
+                    if isinstance(v, (int, float)) and not isinstance(v, bool):
+                        ws.write_number(r, col, v)
+                    else:
+                        ws.write_string(r, col, str(v))
         workbook.close()
         with open(path, "rb") as fh:
             while chunk := fh.read(CHUNK_BYTES):

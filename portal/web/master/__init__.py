@@ -1,7 +1,8 @@
 """Data Master (/data-master, HR): the lists of master data (`lists`), employees (`people`), units and
-positions (`organisation`), and the imports from spreadsheets (`imports`, /data-master/impor)."""
+positions (`organisation`), the imports from spreadsheets (`imports`, /data-master/impor) and the employees' correction requests
+(`corrections`, /data-master/koreksi)."""
 
-from portal.web.master import imports, lists, organisation, people
+from portal.web.master import corrections, imports, lists, organisation, people
 
 CONTROLLERS = [
     lists.MasterHomeController,  # /data-master
@@ -11,4 +12,5 @@ CONTROLLERS = [
     lists.CompetencyListController,  # /data-master/kompetensi
     lists.TrainingListController,  # /data-master/pelatihan
     imports.ImportController,  # /data-master/impor
+    corrections.CorrectionController,  # /data-master/koreksi
 ]

@@ -21,8 +21,8 @@ from portal.web.core import DB, Config, FormData, User, flash, hr_required, is_h
 BASE = "/data-master/pegawai"
 
 
-def _person_or_404(db: Any, employee_id: int) -> people.Person:
-    person = people.profile(db, employee_id)
+def _person_or_404(db: Any, employee_id: int, viewer_id: int | None = None) -> people.Person:
+    person = people.profile(db, employee_id, viewer_id)
     if person is None:
         raise NotFoundException()
     return person
@@ -67,13 +67,13 @@ class EmployeeController(Controller):
         return redirect(request, f"{BASE}/{outcome.employee_id}")
 
     @get("/{employee_id:int}", sync_to_thread=True)
-    def show(self, request: Request, db: DB, employee_id: FromPath[int]) -> Any:
-        person = _person_or_404(db, employee_id)
+    def show(self, request: Request, db: DB, user: User, employee_id: FromPath[int]) -> Any:
+        person = _person_or_404(db, employee_id, user.id)
         return render(request, "master/employee.html", {"person": person, "class_labels": POSITION_CLASS_LABELS}, db=db)
 
     @get("/{employee_id:int}/ubah", sync_to_thread=True)
-    def edit(self, request: Request, db: DB, employee_id: FromPath[int]) -> Any:
-        return _form_page(request, db, None, _person_or_404(db, employee_id))
+    def edit(self, request: Request, db: DB, user: User, employee_id: FromPath[int]) -> Any:
+        return _form_page(request, db, None, _person_or_404(db, employee_id, user.id))
 
     @post("/{employee_id:int}/ubah", sync_to_thread=True)
     def update(self, request: Request, db: DB, user: User, settings: Config, employee_id: FromPath[int], data: FormData) -> Any:

@@ -59,6 +59,12 @@ class Settings:
     trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
     # the portal's own access log (logger "portal.access"); `portal serve --no-access-log` turns it off
     access_log: bool = True
+    # every worker deletes expired sessions, login failures and links this often (0: never; then run
+    # `portal maintenance` from cron)
+    purge_interval_minutes: int = 60
+    # the portal's address as people reach it (https://kompetensi.example.go.id): the links in e-mails;
+    # never taken from a request's Host header
+    public_url: str = ""
 
     @property
     def is_production(self) -> bool:
@@ -95,6 +101,9 @@ class Settings:
             parse_networks(proxies)
         except ValueError as exc:
             raise SettingsError(f"PORTAL_TRUSTED_PROXIES must list IP addresses or CIDR networks, comma-separated: {exc}") from exc
+        public_url = env.get("PORTAL_PUBLIC_URL", "").strip().rstrip("/")
+        if public_url and not public_url.startswith(("https://", "http://")):
+            raise SettingsError("PORTAL_PUBLIC_URL must be the portal's address with its scheme, e.g. https://kompetensi.example.go.id")
         return cls(
             environment=environment,
             database_url=env.get("PORTAL_DATABASE_URL") or defaults.database_url,
@@ -117,4 +126,6 @@ class Settings:
             db_pool_size=_int(env, "PORTAL_DB_POOL_SIZE", defaults.db_pool_size),
             trusted_proxies=proxies,
             access_log=_bool(env.get("PORTAL_ACCESS_LOG"), True),
+            purge_interval_minutes=_int(env, "PORTAL_PURGE_INTERVAL_MINUTES", defaults.purge_interval_minutes),
+            public_url=public_url,
         )

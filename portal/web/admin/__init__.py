@@ -1,4 +1,8 @@
 """Administration (/admin, administrators only): accounts and roles, the audit log. Each sub-area is a
 module of this package and lists its controllers here."""
 
-CONTROLLERS: list = []
+from portal.web.admin import accounts
+
+CONTROLLERS: list = [
+    accounts.AccountController,  # /admin/akun
+]

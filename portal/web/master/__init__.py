@@ -1,7 +1,8 @@
 """Data Master (/data-master, HR): the lists of master data (`lists`), employees (`people`), units and
-positions (`organisation`), and the imports from spreadsheets (`imports`, /data-master/impor)."""
+positions (`organisation`), the imports from spreadsheets (`imports`, /data-master/impor), and one-time
+links into the accounts (`activation`, /data-master/aktivasi)."""
 
-from portal.web.master import imports, lists, organisation, people
+from portal.web.master import activation, imports, lists, organisation, people
 
 CONTROLLERS = [
     lists.MasterHomeController,  # /data-master
@@ -11,4 +12,6 @@ CONTROLLERS = [
     lists.CompetencyListController,  # /data-master/kompetensi
     lists.TrainingListController,  # /data-master/pelatihan
     imports.ImportController,  # /data-master/impor
+    activation.PersonLinkController,  # /data-master/pegawai/{id}/aktivasi
+    activation.UnitLinksController,  # /data-master/aktivasi
 ]

@@ -10,6 +10,8 @@ from portal.security import SECRET_MIN_LENGTH, parse_networks, secret_key_proble
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
+SMTP_TLS_MODES = ("none", "starttls", "ssl")
+SMTP_DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
 
 
 class SettingsError(RuntimeError):
@@ -62,9 +64,25 @@ class Settings:
     # every worker deletes expired sessions, login failures and links this often (0: never; then run
     # `portal maintenance` from cron)
     purge_interval_minutes: int = 60
-    # the portal's address as people reach it (https://kompetensi.example.go.id): the links in e-mails;
-    # never taken from a request's Host header
-    public_url: str = ""
+    # outgoing e-mail (portal.mail): nothing is sent while smtp_host is empty
+    smtp_host: str = ""
+    smtp_port: int = 0  # 0 = the usual port of smtp_tls (25, 587, 465)
+    smtp_tls: str = "starttls"  # none | starttls | ssl
+    smtp_user: str = ""
+    smtp_password: str = field(default="", repr=False)  # never printed, logged or shown
+    smtp_from: str = ""
+    # the portal's address as people reach it, for links in e-mails and messages (no trailing slash)
+    base_url: str = "http://127.0.0.1:8000"
+    # at most one reminder per person and kind within this many days (portal.services.reminders)
+    reminder_interval_days: int = 3
+
+    @property
+    def smtp_configured(self) -> bool:
+        return bool(self.smtp_host)
+
+    @property
+    def smtp_port_or_default(self) -> int:
+        return self.smtp_port or SMTP_DEFAULT_PORTS.get(self.smtp_tls, 25)
 
     @property
     def is_production(self) -> bool:
@@ -101,9 +119,10 @@ class Settings:
             parse_networks(proxies)
         except ValueError as exc:
             raise SettingsError(f"PORTAL_TRUSTED_PROXIES must list IP addresses or CIDR networks, comma-separated: {exc}") from exc
-        public_url = env.get("PORTAL_PUBLIC_URL", "").strip().rstrip("/")
-        if public_url and not public_url.startswith(("https://", "http://")):
-            raise SettingsError("PORTAL_PUBLIC_URL must be the portal's address with its scheme, e.g. https://kompetensi.example.go.id")
+        smtp = _smtp(env, environment)
+        interval = _int(env, "PORTAL_REMINDER_INTERVAL_DAYS", defaults.reminder_interval_days)
+        if interval < 1:
+            raise SettingsError("PORTAL_REMINDER_INTERVAL_DAYS must be at least 1")
         return cls(
             environment=environment,
             database_url=env.get("PORTAL_DATABASE_URL") or defaults.database_url,
@@ -127,5 +146,36 @@ class Settings:
             trusted_proxies=proxies,
             access_log=_bool(env.get("PORTAL_ACCESS_LOG"), True),
             purge_interval_minutes=_int(env, "PORTAL_PURGE_INTERVAL_MINUTES", defaults.purge_interval_minutes),
-            public_url=public_url,
+            reminder_interval_days=interval,
+            **smtp,
         )
+
+
+def _smtp(env: dict[str, str], environment: str) -> dict:
+    """The PORTAL_SMTP_* settings and PORTAL_BASE_URL, checked: a configured server needs a sender, a
+    known TLS mode, and in production the portal's public address (links in e-mails) and no password
+    sent in the clear. Messages never repeat the password."""
+    host = env.get("PORTAL_SMTP_HOST", "").strip()
+    tls = (env.get("PORTAL_SMTP_TLS", "") or "starttls").strip().lower()
+    if tls not in SMTP_TLS_MODES:
+        raise SettingsError("PORTAL_SMTP_TLS must be none, starttls or ssl")
+    port = _int(env, "PORTAL_SMTP_PORT", 0)
+    if not 0 <= port <= 65535:
+        raise SettingsError("PORTAL_SMTP_PORT must be a TCP port (1-65535)")
+    sender = env.get("PORTAL_SMTP_FROM", "").strip()
+    user = env.get("PORTAL_SMTP_USER", "").strip()
+    password = env.get("PORTAL_SMTP_PASSWORD", "")
+    base_url = env.get("PORTAL_BASE_URL", "").strip().rstrip("/")
+    if base_url and not base_url.startswith(("http://", "https://")):
+        raise SettingsError("PORTAL_BASE_URL must start with http:// or https:// (e.g. https://kompetensi.example.go.id)")
+    if host:
+        if not sender or "@" not in sender:
+            raise SettingsError("PORTAL_SMTP_FROM (the sender address, e.g. BKPSDM <noreply@example.go.id>) is required with PORTAL_SMTP_HOST")
+        if environment == "production" and not base_url:
+            raise SettingsError("PORTAL_BASE_URL (the portal's public address) is required with PORTAL_SMTP_HOST in production: e-mails link to it")
+        if environment == "production" and user and tls == "none":
+            raise SettingsError("PORTAL_SMTP_TLS=none would send PORTAL_SMTP_PASSWORD in the clear: use starttls or ssl")
+    values = {"smtp_host": host, "smtp_port": port, "smtp_tls": tls, "smtp_user": user, "smtp_password": password, "smtp_from": sender}
+    if base_url:
+        values["base_url"] = base_url
+    return values

@@ -47,6 +47,10 @@ from portal.models.organisation import (
     Position,
     Unit,
 )
+from portal.models.reminders import (
+    REMINDER_KINDS,
+    ReminderSend,
+)
 from portal.models.surveys import (
     Answer,
     DraftAnswer,
@@ -99,6 +103,8 @@ __all__ = [
     "TOKEN_PURPOSES",
     "Question",
     "Questionnaire",
+    "REMINDER_KINDS",
+    "ReminderSend",
     "SurveyDraft",
     "SurveyInvitation",
     "SurveyResponse",

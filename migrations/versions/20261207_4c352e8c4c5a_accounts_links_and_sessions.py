@@ -9,7 +9,7 @@ ADD COLUMNs with defaults (no rebuild of `employee`, which many tables point at)
 this revision added.
 
 Revision ID: 4c352e8c4c5a
-Revises: cb6d87caa1eb
+Revises: 752028b5ca78
 Create Date: 2026-12-07 16:16:02.773650
 
 """
@@ -22,7 +22,7 @@ import sqlmodel.sql.sqltypes
 
 # revision identifiers, used by Alembic.
 revision: str = '4c352e8c4c5a'
-down_revision: Union[str, Sequence[str], None] = 'cb6d87caa1eb'
+down_revision: Union[str, Sequence[str], None] = '752028b5ca78'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

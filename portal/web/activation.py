@@ -90,7 +90,7 @@ class ForgottenPasswordController(Controller):
         if result is not None and result.throttled:
             errors = {"form": _("Terlalu banyak permintaan. Coba lagi satu jam lagi, atau hubungi BKPSDM.")}
             return render(request, "activation/forgot.html", {"mail": mail, "nip": nip, "errors": errors, "done": False}, status_code=429)
-        page = render(request, "activation/forgot.html", {"mail": mail, "nip": "", "errors": {}, "done": True})
+        page = render(request, "activation/forgot.html", {"mail": mail, "nip": "", "errors": {}, "done": mail})
         if result is not None and result.link is not None:
             # after the answer has gone: the answer's timing must not tell that an e-mail exists
             page.background = BackgroundTask(activation.send_links, settings, [result.link])

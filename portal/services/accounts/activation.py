@@ -1,11 +1,10 @@
 """Getting people into their accounts: activation links for a whole unit (accounts made by imports and
 Data Master have no password), the forgotten-password request, and the e-mail that carries a link.
 
-E-mail is optional and isolated here: `send_links` hands each link to `_deliver`, the one place where the
-mail module of the reminders work (issue 15) is wired; while SMTP is not configured (`settings` has no
-`smtp_host`) or the portal's public address is unknown (`PORTAL_PUBLIC_URL`, never taken from a request's
-Host header: a forged one would put an attacker's site in the e-mail), nothing is sent and HR hands the
-links out (printable list, CSV)."""
+E-mail is optional: `send_links` sends each link through `portal.mail` (plain text) to the address of
+PORTAL_BASE_URL (never a request's Host header: a forged one would put an attacker's site in the
+e-mail); while SMTP is not configured (PORTAL_SMTP_HOST) nothing is sent and HR hands the links out
+(printable list, CSV)."""
 
 from __future__ import annotations
 
@@ -16,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, func, select
 from sqlmodel import Session
 
+from portal import mail
 from portal.db import dialect
 from portal.i18n import _, format_datetime
 from portal.models import Employee, PasswordResetRequest, utcnow
@@ -124,9 +124,9 @@ def request_reset(session: Session, settings: Settings, nip_text: str, ip: str, 
 
 
 def mail_enabled(settings: Settings) -> bool:
-    """E-mail can carry links: SMTP configured (the reminders' mail module adds `smtp_host` to the
-    settings) and the portal's public address known."""
-    return bool(getattr(settings, "smtp_host", "")) and bool(settings.public_url)
+    """E-mail can carry links: SMTP is configured (PORTAL_SMTP_HOST; in production the settings then
+    require PORTAL_BASE_URL, the address the links point to)."""
+    return mail.configured(settings)
 
 
 def link_url(base_url: str, code: str) -> str:
@@ -157,25 +157,20 @@ def message(link: tokens.IssuedLink, url: str, settings: Settings) -> tuple[str,
 
 
 def send_links(settings: Settings, links: list[tokens.IssuedLink]) -> int:
-    """E-mail each link to its person's address (those without one are skipped); returns how many were
-    handed to the mail module. Does nothing (0) while `mail_enabled` is false. Never raises: a failed
-    send is logged (without the link) and counted out."""
+    """E-mail each link to its person's address (those without one are skipped) on one SMTP connection;
+    returns how many were sent. Does nothing (0) while SMTP is not configured. Never raises: a refused
+    address or a dead server is logged by portal.mail (without the link) and counted out."""
     if not mail_enabled(settings):
         return 0
     sent = 0
-    for link in links:
-        if not link.email:
-            continue
-        subject, text = message(link, link_url(settings.public_url, link.code), settings)
-        try:
-            sent += bool(_deliver(settings, link.email, subject, text))
-        except Exception:  # noqa: BLE001 - one failed address must not stop the others
-            log.exception("sending a %s link to employee %s failed", link.purpose, link.employee_id)
+    with mail.Mailer(settings) as mailer:
+        for link in links:
+            if not link.email:
+                continue
+            subject, text = message(link, link_url(settings.base_url, link.code), settings)
+            result = mailer.send(link.email, subject, text)
+            if result.sent:
+                sent += 1
+            else:
+                log.warning("a %s link for employee %s was not e-mailed: %s", link.purpose, link.employee_id, result.code)
     return sent
-
-
-def _deliver(settings: Settings, to: str, subject: str, text: str) -> bool:
-    """The merge point with the mail module of the reminders work (plain-text e-mail through SMTP). Until
-    it is wired, nothing is sent."""
-    log.warning("e-mail is configured but not wired to a mail module yet: a link was not sent")
-    return False

@@ -34,6 +34,13 @@ from portal.web.core import (
 BASE = "/admin/akun"
 CONFIRMED = "ya"
 ROLE_NAMES = {"hr": "BKPSDM", "admin": "administrator"}
+FILTER_LABELS = {
+    "semua": "Semua akun",
+    "admin": "Administrator",
+    "hr": "BKPSDM",
+    "nonaktif": "Akun mati atau pegawai nonaktif",
+    "tanpa-sandi": "Belum aktivasi",
+}
 REFUSALS = {
     "last_admin": "Ini satu-satunya administrator yang aktif. Jadikan orang lain administrator lebih dulu.",
     "self": "Anda tidak dapat mematikan akun Anda sendiri.",
@@ -73,7 +80,7 @@ class AccountController(Controller):
         q = q.strip()[:100]
         role = peran if peran in admin.ROLE_FILTERS else "semua"
         ctx = {"result": admin.list_accounts(db, q, role, positive_int(hal)), "q": q, "peran": role, "filters": admin.ROLE_FILTERS,
-               "locked": admin.locked_nips(db, settings)}
+               "filter_labels": {k: _(v) for k, v in FILTER_LABELS.items()}, "locked": admin.locked_nips(db, settings)}
         return render_page_or_fragment(request, "admin/accounts/index.html", "admin/accounts/_list.html", ctx, db=db)
 
     @post("/buka-kunci", sync_to_thread=True)
@@ -162,5 +169,3 @@ class AccountController(Controller):
             flash(db, user, _("Tidak ada sesi yang diakhiri (sesi itu sudah berakhir, atau sesi Anda sendiri: pakai Keluar)."), "info")
         return redirect(request, f"{BASE}/{account_id}")
 
-
-CONTROLLERS = [AccountController]

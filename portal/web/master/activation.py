@@ -16,6 +16,7 @@ from litestar.response import Stream
 from portal.i18n import _, format_datetime
 from portal.services.accounts import activation, tokens
 from portal.services.master import units
+from portal.settings import Settings
 from portal.services.reports.exports import CSV_MEDIA_TYPE, csv_chunks
 from portal.web.core import DB, Config, FormData, User, first_value, hr_required, query_id, render
 
@@ -24,10 +25,10 @@ PURPOSE_WORDS = {"activation": "Aktivasi", "reset": "Atur ulang kata sandi"}
 
 
 def site_url(request: Request, settings: Any) -> str:
-    """The portal's address for printed links: PORTAL_PUBLIC_URL, else the address HR's own browser used
-    (HR reads the page; no e-mail is built from it)."""
-    if settings.public_url:
-        return settings.public_url
+    """The portal's address for printed links: PORTAL_BASE_URL when it is set, else the address HR's own
+    browser used (HR reads the page; no e-mail is built from it)."""
+    if settings.base_url != Settings.base_url or settings.smtp_configured:
+        return settings.base_url
     scheme = "https" if settings.secure_cookies else request.url.scheme
     return f"{scheme}://{request.url.netloc}"
 
@@ -105,5 +106,3 @@ class UnitLinksController(Controller):
             return _csv(request, settings, links, stamp)
         return _links_page(request, settings, links, sent, tree.by_id[unit_id].name)
 
-
-CONTROLLERS = [PersonLinkController, UnitLinksController]

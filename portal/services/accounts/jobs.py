@@ -70,14 +70,16 @@ class Housekeeping:
         self.settings = settings
         self.interval = settings.purge_interval_minutes * 60 if interval_seconds is None else interval_seconds
         self.runs = 0
-        self._task: asyncio.Task | None = None
+        # one task per event loop: a test may serve one app from several clients, each with its own loop
+        self._tasks: dict[asyncio.AbstractEventLoop, asyncio.Task] = {}
 
     async def start(self) -> None:
-        if self.interval > 0 and self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._loop(), name="portal-housekeeping")
+        loop = asyncio.get_running_loop()
+        if self.interval > 0 and loop not in self._tasks:
+            self._tasks[loop] = loop.create_task(self._loop(), name="portal-housekeeping")
 
     async def stop(self) -> None:
-        task, self._task = self._task, None
+        task = self._tasks.pop(asyncio.get_running_loop(), None)
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

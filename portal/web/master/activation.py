@@ -46,7 +46,9 @@ def _csv(request: Request, settings: Any, links: list[tokens.IssuedLink], stamp:
         for link in links
     )
     name = f"tautan-aktivasi-{stamp:%Y%m%d-%H%M}.csv"
-    return Stream(csv_chunks(CSV_HEADERS, rows), media_type=CSV_MEDIA_TYPE, headers={"content-disposition": f'attachment; filename="{name}"'})
+    # the content type is set as a header too: a handler annotated `-> Any` would otherwise answer JSON's
+    headers = {"content-disposition": f'attachment; filename="{name}"', "content-type": f"{CSV_MEDIA_TYPE}; charset=utf-8"}
+    return Stream(csv_chunks(CSV_HEADERS, rows), status_code=200, media_type=CSV_MEDIA_TYPE, headers=headers)
 
 
 class PersonLinkController(Controller):

@@ -16,8 +16,8 @@ from litestar.response import Stream
 from portal.i18n import _, format_datetime
 from portal.services.accounts import activation, tokens
 from portal.services.master import units
-from portal.settings import Settings
 from portal.services.reports.exports import CSV_MEDIA_TYPE, csv_chunks
+from portal.settings import Settings
 from portal.web.core import DB, Config, FormData, User, first_value, hr_required, query_id, render
 
 CSV_HEADERS = ("Unit kerja", "NIP", "Nama", "Email", "Jenis", "Kode", "Tautan", "Berlaku sampai")

@@ -13,9 +13,9 @@ from litestar.params import FromPath, FromQuery
 
 from portal import clock
 from portal.i18n import _
+from portal.models import utcnow
 from portal.rules import POSITION_CLASS_LABELS
 from portal.services import master
-from portal.models import utcnow
 from portal.services.accounts import tokens
 from portal.services.master import people, units
 from portal.web.core import DB, Config, FormData, User, flash, hr_required, is_htmx, positive_int, query_id, redirect, render

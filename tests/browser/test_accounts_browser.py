@@ -56,6 +56,13 @@ def test_an_employee_is_activated_changes_the_password_and_logs_in_with_it(page,
     page.screenshot(path=str(SHOTS / "activation-links-360.png"), full_page=True)
     link = page.locator(".activation-url").first.inner_text().strip()
     assert CODE.search(link) and name in page.inner_text(".activation-links")
+    # the admin's view of the account fits the phone too
+    page.click("a[href='/admin/akun']")
+    page.fill("#q", nip)
+    page.click("#account-list a[href='/admin/akun/%s']" % person_id)
+    page.wait_for_url(f"**/admin/akun/{person_id}")
+    assert "Belum aktivasi" in page.inner_text("main") and no_horizontal_scroll(page)
+    page.screenshot(path=str(SHOTS / "admin-account-360.png"), full_page=True)
     _logout(page)
     # the employee opens the link
     page.goto(link)

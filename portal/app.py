@@ -21,6 +21,7 @@ from litestar.template.config import TemplateConfig
 
 from portal.db import make_engine
 from portal.db.reads import ReadRunner
+from portal.services.accounts.jobs import Housekeeping
 from portal.settings import Settings
 from portal.web import core
 from portal.web.middleware import auth_middleware, security_headers_middleware
@@ -30,8 +31,8 @@ from portal.web.templating import build_environment
 def route_handlers() -> list:
     """Every controller, by URL prefix (docs/dev/conventions.md has the table prefix -> module -> service)."""
     from portal.web import (
-        admin, akpk, application, assessments, auth, home, impact, master, my_data, questionnaires, reminders, reports, surveys, team,
-        trainings,
+        account, activation, admin, akpk, application, assessments, auth, home, impact, master, my_data, questionnaires, reminders,
+        reports, surveys, team, trainings,
     )
 
     return [
@@ -39,6 +40,8 @@ def route_handlers() -> list:
         home.HealthController,  # /healthz
         auth.LoginController,  # /login
         auth.LogoutController,  # /logout
+        *account.CONTROLLERS,  # /akun
+        *activation.CONTROLLERS,  # /aktivasi, /lupa-sandi
         *assessments.CONTROLLERS,  # /penilaian
         *team.CONTROLLERS,  # /tim
         *akpk.CONTROLLERS,  # /akpk
@@ -68,6 +71,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     engine = make_engine(settings)
     reads = ReadRunner(engine)
+    housekeeping = Housekeeping(engine, settings)  # purges expired sessions and login failures (docs/operations.md)
     jinja_env = build_environment(settings.timezone, settings.locale)
     static = create_static_files_router(
         path=core.STATIC_PATH,
@@ -96,9 +100,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HTTPException: core.http_exception_handler,
             Exception: core.internal_error_handler,
         },
-        state=State({"engine": engine, "settings": settings, "reads": reads}),
-        on_startup=[reads.open, _freeze_gc],
-        on_shutdown=[reads.close, lambda: engine.dispose()],
+        state=State({"engine": engine, "settings": settings, "reads": reads, "housekeeping": housekeeping}),
+        on_startup=[reads.open, housekeeping.start, _freeze_gc],
+        on_shutdown=[housekeeping.stop, reads.close, lambda: engine.dispose()],
         debug=False,
         openapi_config=None,
     )

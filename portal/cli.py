@@ -1,4 +1,4 @@
-"""The `portal` command: serve, db upgrade, demo, create-user, scores, summaries, retention."""
+"""The `portal` command: serve, db upgrade, demo, create-user, scores, summaries, retention, maintenance, reminders."""
 
 from __future__ import annotations
 
@@ -138,8 +138,11 @@ def create_user(nip: str, name: str, email: str | None, is_hr: bool, is_admin: b
         raise click.ClickException(f"Nama terlalu panjang: {len(name)} karakter, paling banyak {name_max}.")
     if email is not None and len(email) > email_max:
         raise click.ClickException(f"Email terlalu panjang: {len(email)} karakter, paling banyak {email_max}.")
-    if len(password) < 10:
-        raise click.ClickException("Kata sandi minimal 10 karakter.")
+    from portal.services.accounts import passwords
+
+    weak = passwords.problem(password, nip=nip, name=name)
+    if weak:
+        raise click.ClickException(weak)
     engine = make_engine(_settings())
     with session_scope(engine) as session:
         employee = session.execute(select(Employee).where(Employee.nip == nip)).scalar_one_or_none()
@@ -154,6 +157,23 @@ def create_user(nip: str, name: str, email: str | None, is_hr: bool, is_admin: b
         employee.is_admin = employee.is_admin or is_admin
     click.echo(f"Akun {nip} {verb}.")
 
+
+
+@main.command(help="Delete what has run out: expired sessions, old login failures, one-time links 30 days past their "
+              "expiry, old forgotten-password requests. For cron when PORTAL_PURGE_INTERVAL_MINUTES=0 (docs/operations.md).")
+def maintenance() -> None:
+    from portal.db import make_engine
+    from portal.services.accounts import jobs
+
+    engine = make_engine(_settings())
+    try:
+        purged = jobs.run_purge(engine, _settings())
+    finally:
+        engine.dispose()
+    click.echo(
+        f"Dihapus: {purged.sessions} sesi kedaluwarsa, {purged.failures} percobaan masuk gagal yang lama, "
+        f"{purged.links} tautan sekali pakai yang lama, {purged.reset_requests} permintaan lupa sandi yang lama."
+    )
 
 
 @main.group(help="Stored impact scores of L3 ratings.")

@@ -69,6 +69,9 @@ class Settings:
     trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
     # the portal's own access log (logger "portal.access"); `portal serve --no-access-log` turns it off
     access_log: bool = True
+    # every worker deletes expired sessions, login failures and links this often (0: never; then run
+    # `portal maintenance` from cron)
+    purge_interval_minutes: int = 60
     # outgoing e-mail (portal.mail): nothing is sent while smtp_host is empty
     smtp_host: str = ""
     smtp_port: int = 0  # 0 = the usual port of smtp_tls (25, 587, 465)
@@ -155,6 +158,7 @@ class Settings:
             db_pool_size=_int(env, "PORTAL_DB_POOL_SIZE", defaults.db_pool_size),
             trusted_proxies=proxies,
             access_log=_bool(env.get("PORTAL_ACCESS_LOG"), True),
+            purge_interval_minutes=_int(env, "PORTAL_PURGE_INTERVAL_MINUTES", defaults.purge_interval_minutes),
             reminder_interval_days=interval,
             **smtp,
             audit_retention_days=_days(env, "PORTAL_AUDIT_RETENTION_DAYS", defaults.audit_retention_days),

@@ -90,6 +90,7 @@ _IMPORT = "/data-master/impor"
 _GAP_ENROL = "?siklus={cycle_id}&baris={unit_id}&kompetensi={competency_id}"
 _BATCH = _IMPORT + "/{kind:str}/{batch_id:int}"
 _PERSON = "/data-master/pegawai/{employee_id:int}"
+_ACCOUNT = "/admin/akun/{account_id:int}"
 
 ROUTES: dict[tuple[str, str], Rule] = {
     # login, logout, Beranda, health (web/auth.py, web/home.py)
@@ -235,6 +236,23 @@ ROUTES: dict[tuple[str, str], Rule] = {
     # the audit log viewer (web/admin/audit.py, administrators), read only
     ("GET", "/admin/audit"): Rule("admin"),
     ("GET", "/admin/audit/ekspor"): Rule("admin"),
+    # accounts (issue 15): one's own password, one-time links, the admin's accounts
+    ("GET", "/akun/sandi"): Rule("employee"),
+    ("POST", "/akun/sandi"): Rule("employee", ok=(422,)),  # empty form: nothing checked, nothing changed
+    ("GET", "/aktivasi"): Rule("public"),
+    ("GET", "/aktivasi/{code:str}"): Rule("public", "unknown_code", ok=(404,)),
+    ("POST", "/aktivasi/{code:str}"): Rule("public", "unknown_code", ok=(404,)),
+    ("GET", "/lupa-sandi"): Rule("public"),
+    ("POST", "/lupa-sandi"): Rule("public"),  # e-mail off: the "ask HR" page again
+    ("POST", _PERSON + "/aktivasi"): Rule("hr", "link_target"),  # the printable link (HR may not for an admin)
+    ("GET", "/data-master/aktivasi"): Rule("hr"),
+    ("POST", "/data-master/aktivasi"): Rule("hr", ok=(422,)),  # no unit chosen
+    ("GET", "/admin/akun"): Rule("admin"),
+    ("POST", "/admin/akun/buka-kunci"): Rule("admin", ok=(422,)),  # no NIP
+    ("GET", _ACCOUNT): Rule("admin", "account"),
+    ("POST", _ACCOUNT + "/peran"): Rule("admin", "account", ok=(422,)),  # no role or action
+    ("POST", _ACCOUNT + "/status"): Rule("admin", "account", ok=(422,)),
+    ("POST", _ACCOUNT + "/sesi"): Rule("admin", "account", ok=(422,)),
 }
 
 
@@ -387,6 +405,11 @@ OBJECTS: dict[str, Objects] = {
     "correction": Objects(_found("SELECT coalesce(max(id), 0) + 1000000 AS request_id FROM correctionrequest")),
     "my_data_format": Objects(lambda conn, me: Ids({"fmt": "json"})),
     "import_batch": Objects(_found("SELECT 'pegawai' AS kind, coalesce(max(id), 0) + 1000000 AS batch_id FROM importbatch")),
+    # a code of the right shape that no link has
+    "unknown_code": Objects(_found("SELECT 'K7QM-3XRT-9D2F-HV6B-1NCP' AS code")),
+    # someone HR may issue a link for: active, not an administrator
+    "link_target": Objects(_found("SELECT id AS employee_id FROM employee WHERE is_active AND NOT is_admin ORDER BY id LIMIT 1")),
+    "account": Objects(_found("SELECT id AS account_id FROM employee ORDER BY id LIMIT 1")),
 }
 
 

@@ -6,7 +6,7 @@ Data Saya's "who saw my data" bounded. Only additions: plain CREATE TABLE and CR
 row or column is changed (the downgrade drops what this revision added).
 
 Revision ID: df50cc8c1879
-Revises: 752028b5ca78
+Revises: 4c352e8c4c5a
 Create Date: 2026-12-07 16:14:27.226578
 
 """
@@ -19,7 +19,7 @@ import sqlmodel.sql.sqltypes
 
 # revision identifiers, used by Alembic.
 revision: str = 'df50cc8c1879'
-down_revision: Union[str, Sequence[str], None] = '752028b5ca78'
+down_revision: Union[str, Sequence[str], None] = '4c352e8c4c5a'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -15,8 +15,11 @@ from portal.models._base import (
     utcnow,
 )
 from portal.models.accounts import (
+    TOKEN_PURPOSES,
+    AccountToken,
     AuditEvent,
     LoginFailure,
+    PasswordResetRequest,
     UserSession,
 )
 from portal.models.application import (
@@ -74,6 +77,7 @@ from portal.models.trainings import (
 )
 
 __all__ = [
+    "AccountToken",
     "Answer",
     "ApplicationAnswer",
     "ApplicationRating",
@@ -100,9 +104,11 @@ __all__ = [
     "LoginFailure",
     "NAMING_CONVENTION",
     "POSITION_CLASSES",
+    "PasswordResetRequest",
     "Position",
     "PositionStandard",
     "QUESTION_KINDS",
+    "TOKEN_PURPOSES",
     "Question",
     "Questionnaire",
     "REMINDER_KINDS",

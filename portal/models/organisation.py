@@ -9,6 +9,7 @@ from sqlalchemy import (
     Column,
     Index,
     String,
+    false,
 )
 from sqlmodel import Field, SQLModel
 
@@ -50,4 +51,7 @@ class Employee(SQLModel, table=True):
     is_hr: bool = Field(default=False)
     is_admin: bool = Field(default=False)
     password_hash: str | None = Field(default=None, max_length=255)
+    # the account is switched off by an admin (no login, no link) while the employee stays in the
+    # organisation and its reports; `is_active` = False is someone who left (Data Master)
+    account_disabled: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     created_at: datetime = Field(default_factory=utcnow)

@@ -1,4 +1,4 @@
-"""Login and logout."""
+"""Login and logout, and the response that starts a session (also after activation or a password change)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from litestar.params import Body, FromQuery
 
 from portal.i18n import _
 from portal.services import accounts
+from portal.settings import Settings
 from portal.web.core import (
     DB,
     Config,
@@ -24,6 +25,27 @@ from portal.web.core import (
 from portal.web.middleware import client_address
 
 GENERIC_LOGIN_ERROR = "NIP atau kata sandi salah."
+
+
+def user_agent(request: Request) -> str:
+    return request.headers.get("user-agent", "")[:200]
+
+
+def session_response(request: Request, settings: Settings, token: str, url: str) -> Response:
+    """The redirect to `url` that hands the browser a new session's cookie (after login, activation or a
+    password change); the pre-session value of the login form is spent."""
+    response = redirect(request, url)
+    response.set_cookie(
+        key=session_cookie_name(settings),
+        value=token,
+        path="/",
+        httponly=True,
+        secure=settings.secure_cookies,
+        samesite="lax",
+    )
+    # the login form's token is spent: the next anonymous page gets a new pre-session value
+    response.cookies.append(expired_cookie(presession_cookie_name(settings), settings))
+    return response
 
 
 class LoginController(Controller):
@@ -61,7 +83,7 @@ class LoginController(Controller):
         if old_token:
             accounts.end_session(db, old_token)
             request.scope["user"] = None  # the page below is the anonymous login page
-        result = accounts.authenticate(db, settings, nip, password, client_address(request.scope, settings))
+        result = accounts.authenticate(db, settings, nip, password, client_address(request.scope, settings), user_agent(request))
         if not result.ok:
             if result.locked:
                 message = _("Terlalu banyak percobaan masuk yang gagal. Demi keamanan, coba lagi dalam {menit} menit.").format(
@@ -80,18 +102,7 @@ class LoginController(Controller):
             if old_token:
                 page.cookies.append(expired_cookie(session_cookie_name(settings), settings))
             return page
-        response = redirect(request, next_url)
-        response.set_cookie(
-            key=session_cookie_name(settings),
-            value=result.token or "",
-            path="/",
-            httponly=True,
-            secure=settings.secure_cookies,
-            samesite="lax",
-        )
-        # the login form's token is spent: the next anonymous page gets a new pre-session value
-        response.cookies.append(expired_cookie(presession_cookie_name(settings), settings))
-        return response
+        return session_response(request, settings, result.token or "", next_url)
 
 
 class LogoutController(Controller):
@@ -112,4 +123,4 @@ class LogoutController(Controller):
         return response
 
 
-__all__ = ["LoginController", "LogoutController", "is_htmx"]
+__all__ = ["LoginController", "LogoutController", "is_htmx", "session_response", "user_agent"]

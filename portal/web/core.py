@@ -144,12 +144,16 @@ SURVEY_PREFIX = "/survei"
 # never logged, not even as a template: the submit of a survey (its time and order would link a
 # person to an anonymous response)
 UNLOGGED_TEMPLATES = frozenset({"/survei/{invitation_id}/kirim"})
+# paths that carry a secret (a one-time link's code): logged as "/aktivasi/…"
+SECRET_PREFIX = "/aktivasi/"
 
 
 def loggable_path(scope: Scope) -> tuple[str | None, bool]:
     """The path as logs may show it, and whether it is a survey route. Survey routes appear as their
-    route template (no invitation id), the submit not at all (None)."""
+    route template (no invitation id), the submit not at all (None); a one-time link without its code."""
     path = scope.get("path", "")
+    if path.startswith(SECRET_PREFIX):
+        return SECRET_PREFIX + "…", False
     if path != SURVEY_PREFIX and not path.startswith(SURVEY_PREFIX + "/"):
         return path, False
     template = scope.get("path_template")
@@ -215,13 +219,14 @@ def is_htmx(request: Request) -> bool:
 
 
 NAV_ITEMS = (
-    # (path, label, role needed)
-    ("/", "Beranda", None),
-    ("/penilaian", "Penilaian Kompetensi", None),
-    ("/survei", "Survei Pelatihan", None),
-    ("/tim", "Tim Saya", "supervisor"),
-    ("/laporan", "Laporan", "hr"),
-    ("/data-master", "Data Master", "hr"),
+    # (path, label, role needed, the prefix of the pages it stands for)
+    ("/", "Beranda", None, "/"),
+    ("/penilaian", "Penilaian Kompetensi", None, "/penilaian"),
+    ("/survei", "Survei Pelatihan", None, "/survei"),
+    ("/tim", "Tim Saya", "supervisor", "/tim"),
+    ("/laporan", "Laporan", "hr", "/laporan"),
+    ("/data-master", "Data Master", "hr", "/data-master"),
+    ("/admin/akun", "Admin", "admin", "/admin"),
 )
 
 
@@ -229,12 +234,14 @@ def nav_for(user: CurrentUser | None, path: str) -> list[dict[str, Any]]:
     if user is None:
         return []
     items = []
-    for href, label, role in NAV_ITEMS:
+    for href, label, role, prefix in NAV_ITEMS:
         if role == "supervisor" and not user.is_supervisor:
             continue
         if role == "hr" and not user.is_hr_or_admin:
             continue
-        current = path == href if href == "/" else (path == href or path.startswith(href + "/"))
+        if role == "admin" and not user.is_admin:
+            continue
+        current = path == href if href == "/" else (path == prefix or path.startswith(prefix + "/"))
         items.append({"href": href, "label": _(label), "current": current})
     return items
 

@@ -22,6 +22,7 @@ from sqlmodel import Session
 from portal.i18n import _
 from portal.models import Employee, Position, Unit
 from portal.services import summaries
+from portal.services.accounts import admin as accounts_admin
 from portal.services.accounts import audit
 from portal.services.imports import cells
 from portal.services.imports.employees import golongan
@@ -279,7 +280,13 @@ def update_employee(session: Session, actor_id: int, employee_id: int, data: dic
     conn = session.connection()
     if changes.get("supervisor_id") is not None:
         hierarchy.serialise_edits(conn, hierarchy.SUPERVISION)
+    if changes.get("is_active") is False:
+        accounts_admin.lock_admins(session)
     session.execute(update(Employee).where(Employee.id == employee_id).values(**changes))
+    if changes.get("is_active") is False and accounts_admin.active_admins(session) == 0:
+        session.rollback()
+        errors.add("is_active", _("Pegawai ini satu-satunya administrator yang aktif. Jadikan orang lain administrator lebih dulu (Admin › Akun)."))
+        return outcome
     if changes.get("supervisor_id") is not None:
         loop = hierarchy.loop_through(conn, Employee.__table__, "supervisor_id", employee_id)
         if loop:

@@ -1,8 +1,8 @@
 """Data Master (/data-master, HR): the lists of master data (`lists`), employees (`people`), units and
-positions (`organisation`), the imports from spreadsheets (`imports`, /data-master/impor) and the employees' correction requests
-(`corrections`, /data-master/koreksi)."""
+positions (`organisation`), the imports from spreadsheets (`imports`, /data-master/impor), the employees' correction requests
+(`corrections`, /data-master/koreksi) and one-time links into the accounts (`activation`, /data-master/aktivasi)."""
 
-from portal.web.master import corrections, imports, lists, organisation, people
+from portal.web.master import activation, corrections, imports, lists, organisation, people
 
 CONTROLLERS = [
     lists.MasterHomeController,  # /data-master
@@ -13,4 +13,6 @@ CONTROLLERS = [
     lists.TrainingListController,  # /data-master/pelatihan
     imports.ImportController,  # /data-master/impor
     corrections.CorrectionController,  # /data-master/koreksi
+    activation.PersonLinkController,  # /data-master/pegawai/{id}/aktivasi
+    activation.UnitLinksController,  # /data-master/aktivasi
 ]

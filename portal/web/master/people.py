@@ -13,8 +13,10 @@ from litestar.params import FromPath, FromQuery
 
 from portal import clock
 from portal.i18n import _
+from portal.models import utcnow
 from portal.rules import POSITION_CLASS_LABELS
 from portal.services import master
+from portal.services.accounts import tokens
 from portal.services.master import people, units
 from portal.web.core import DB, Config, FormData, User, flash, hr_required, is_htmx, positive_int, query_id, redirect, render
 
@@ -63,13 +65,20 @@ class EmployeeController(Controller):
         outcome = people.create_employee(db, user.id, data, clock.today(settings.timezone))
         if not outcome.ok:
             return _form_page(request, db, outcome, None, status_code=422)
-        flash(db, user, _("Pegawai %(name)s ditambahkan. Akun masuknya dibuat terpisah oleh admin.") % {"name": outcome.form.name})
+        flash(db, user, _("Pegawai %(name)s ditambahkan. Buat tautan aktivasi agar ia dapat masuk (bagian Akun masuk).") % {"name": outcome.form.name})
         return redirect(request, f"{BASE}/{outcome.employee_id}")
 
     @get("/{employee_id:int}", sync_to_thread=True)
     def show(self, request: Request, db: DB, user: User, employee_id: FromPath[int]) -> Any:
         person = _person_or_404(db, employee_id, user.id)
-        return render(request, "master/employee.html", {"person": person, "class_labels": POSITION_CLASS_LABELS}, db=db)
+        ctx = {
+            "person": person,
+            "class_labels": POSITION_CLASS_LABELS,
+            "account": tokens.account_state(db, employee_id),
+            "may_issue": tokens.may_issue(user.is_admin, person.is_admin),
+            "now": utcnow(),
+        }
+        return render(request, "master/employee.html", ctx, db=db)
 
     @get("/{employee_id:int}/ubah", sync_to_thread=True)
     def edit(self, request: Request, db: DB, user: User, employee_id: FromPath[int]) -> Any:

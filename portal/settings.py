@@ -94,7 +94,6 @@ class Settings:
 
     # retention of personal data (`portal retention apply`, docs/privacy.md); 0 keeps the data forever
     audit_retention_days: int = 730  # audit events
-    login_failure_retention_days: int = 30  # failed logins (NIP, address), never less than the lock needs
     correction_retention_days: int = 365  # correction requests, counted from when HR marked them done
 
     @property
@@ -162,7 +161,6 @@ class Settings:
             reminder_interval_days=interval,
             **smtp,
             audit_retention_days=_days(env, "PORTAL_AUDIT_RETENTION_DAYS", defaults.audit_retention_days),
-            login_failure_retention_days=_days(env, "PORTAL_LOGIN_FAILURE_RETENTION_DAYS", defaults.login_failure_retention_days),
             correction_retention_days=_days(env, "PORTAL_CORRECTION_RETENTION_DAYS", defaults.correction_retention_days),
         )
 

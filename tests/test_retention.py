@@ -36,7 +36,6 @@ def test_dry_run_changes_nothing_and_apply_removes_exactly_what_is_past_its_peri
     monkeypatch.setenv("PORTAL_DATABASE_URL", db_url)
     monkeypatch.setenv("PORTAL_ENV", "test")
     monkeypatch.setenv("PORTAL_AUDIT_RETENTION_DAYS", "365")
-    monkeypatch.setenv("PORTAL_LOGIN_FAILURE_RETENTION_DAYS", "30")
     monkeypatch.setenv("PORTAL_CORRECTION_RETENTION_DAYS", "180")
     now = utcnow()
     emp = db.execute(select(Employee.id).where(Employee.nip == DEMO["employee"])).scalar_one()
@@ -46,6 +45,7 @@ def test_dry_run_changes_nothing_and_apply_removes_exactly_what_is_past_its_peri
         AuditEvent(at=now - timedelta(days=300), actor_id=emp, action="login", target=f"employee:{emp}", detail="baru"),
         LoginFailure(nip=DEMO["employee"], ip="10.0.0.1", at=now - timedelta(days=45)),
         LoginFailure(nip=DEMO["employee"], ip="10.0.0.1", at=now - timedelta(days=2)),
+        LoginFailure(nip=DEMO["employee"], ip="10.0.0.1", at=now - timedelta(minutes=1)),  # still counted by the lock
         UserSession(id="a" * 64, employee_id=emp, created_at=now - timedelta(days=3), last_seen_at=now - timedelta(days=3)),
         UserSession(id="b" * 64, employee_id=emp, created_at=now - timedelta(minutes=5), last_seen_at=now - timedelta(minutes=1)),
         CorrectionRequest(employee_id=emp, section="profile", wrong="a", correct="b", status="done",
@@ -57,18 +57,18 @@ def test_dry_run_changes_nothing_and_apply_removes_exactly_what_is_past_its_peri
     db.commit()
     cut = {
         AuditEvent: set(db.execute(select(AuditEvent.id).where(AuditEvent.at < now - timedelta(days=365))).scalars()),
-        LoginFailure: set(db.execute(select(LoginFailure.id).where(LoginFailure.at < now - timedelta(days=30))).scalars()),
+        LoginFailure: set(db.execute(select(LoginFailure.id).where(LoginFailure.at < now - timedelta(days=1))).scalars()),
         UserSession: {"a" * 64},
         CorrectionRequest: set(db.execute(select(CorrectionRequest.id).where(CorrectionRequest.handled_at < now - timedelta(days=180))).scalars()),
     }
-    assert len(cut[AuditEvent]) >= 2 and len(cut[LoginFailure]) == 1 and len(cut[CorrectionRequest]) == 1
+    assert len(cut[AuditEvent]) >= 2 and len(cut[LoginFailure]) == 2 and len(cut[CorrectionRequest]) == 1
     before = {table: ids(db, table) for table in cut}
 
     dry = run([])
     assert "Uji coba retensi" in dry
     assert f"Peristiwa log audit lebih lama dari 365 hari: {len(cut[AuditEvent])} baris akan dihapus" in dry
     assert "Sesi masuk yang sudah berakhir: 1 baris akan dihapus" in dry
-    assert "Catatan gagal masuk lebih lama dari 30 hari: 1 baris akan dihapus" in dry
+    assert "Catatan gagal masuk yang tidak lagi dihitung untuk penguncian: 2 baris akan dihapus" in dry
     assert "Permintaan koreksi yang selesai lebih dari 180 hari lalu: 1 baris akan dihapus" in dry
     assert {table: ids(db, table) for table in cut} == before, "a dry run changes nothing"
 

@@ -80,7 +80,7 @@ def test_an_employee_is_activated_changes_the_password_and_logs_in_with_it(page,
     assert "Kata sandi Anda sudah dibuat" in page.inner_text(".flash-success")
     assert page.locator(".site-user-name").inner_text().strip() == name
     # ... changes it from the header link
-    page.click("a.site-user-link")
+    page.click("a.site-user-link[href='/akun/sandi']")
     page.wait_for_url("**/akun/sandi")
     assert no_horizontal_scroll(page)
     page.fill("#current", FIRST)

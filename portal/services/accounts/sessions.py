@@ -111,8 +111,9 @@ def end_sessions_of_keys(session: Session, keys: list[str]) -> int:
     return session.execute(delete(UserSession).where(UserSession.id.in_(keys))).rowcount or 0
 
 
-def _expired(settings: Settings, now: datetime):  # noqa: ANN202
-    """The condition of a session that has run out (idle or absolute limit)."""
+def expired_condition(settings: Settings, now: datetime):  # noqa: ANN201
+    """The condition of a session that has run out (idle or absolute limit): the one definition that
+    the purge and `portal retention apply` use."""
     return or_(
         UserSession.last_seen_at < now - timedelta(minutes=settings.session_idle_minutes),
         UserSession.created_at < now - timedelta(hours=settings.session_absolute_hours),
@@ -121,7 +122,7 @@ def _expired(settings: Settings, now: datetime):  # noqa: ANN202
 
 def expired_sessions(settings: Settings, now: datetime):  # noqa: ANN201
     """DELETE of every session past its idle or absolute limit (the purge job runs it)."""
-    return delete(UserSession).where(_expired(settings, now))
+    return delete(UserSession).where(expired_condition(settings, now))
 
 
 def active_sessions(session: Session, settings: Settings, employee_id: int, current_key: str | None = None) -> list[ActiveSession]:
@@ -129,7 +130,7 @@ def active_sessions(session: Session, settings: Settings, employee_id: int, curr
     now = utcnow()
     rows = session.execute(
         select(UserSession.id, UserSession.created_at, UserSession.last_seen_at, UserSession.ip, UserSession.user_agent)
-        .where(UserSession.employee_id == employee_id, ~_expired(settings, now))
+        .where(UserSession.employee_id == employee_id, ~expired_condition(settings, now))
         .order_by(UserSession.last_seen_at.desc())
         .limit(100)
     ).mappings()

@@ -1,12 +1,14 @@
 """Retention of personal data (`portal retention apply`, for cron; docs/privacy.md says what is kept, why
 and how long). Each rule deletes the rows past its period; a dry run (the
-default) only counts them. Everything in one transaction.
+default) only counts them. Everything in one transaction. Sessions and login failures run out by the
+accounts' own rules (services/accounts: the hourly purge deletes them too); this command states them and
+applies the same conditions, so both agree.
 
 | rule | table | past | setting |
 |---|---|---|---|
 | audit | auditevent | `at` older than N days | PORTAL_AUDIT_RETENTION_DAYS (730) |
 | sessions | usersession | idle or absolute limit passed | PORTAL_SESSION_IDLE_MINUTES / _ABSOLUTE_HOURS |
-| login_failures | loginfailure | older than N days (never within the lock period) | PORTAL_LOGIN_FAILURE_RETENTION_DAYS (30) |
+| login_failures | loginfailure | no longer counted by the throttling (its window and lock) | PORTAL_LOGIN_WINDOW_MINUTES / _LOCK_MINUTES |
 | corrections | correctionrequest | done more than N days ago | PORTAL_CORRECTION_RETENTION_DAYS (365) |
 
 Never touched: survey responses (anonymous ones are linked to nobody; the reports need them), assessments,
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, delete, func, select
 from sqlmodel import Session
 
 from portal.models import (
@@ -29,6 +31,7 @@ from portal.models import (
     UserSession,
     utcnow,
 )
+from portal.services.accounts import login, sessions
 from portal.settings import Settings
 
 
@@ -71,22 +74,14 @@ def retention(session: Session, settings: Settings, apply: bool = False, now: da
     else:
         kept("audit", "Peristiwa log audit")
 
-    # sessions past their idle or absolute limit
-    where = or_(
-        UserSession.last_seen_at < now - timedelta(minutes=settings.session_idle_minutes),
-        UserSession.created_at < now - timedelta(hours=settings.session_absolute_hours),
-    )
+    # sessions past their idle or absolute limit (the accounts' definition)
+    where = sessions.expired_condition(settings, now)
     items.append(RetentionItem("sessions", "Sesi masuk yang sudah berakhir", _rule(session, apply, UserSession, where)))
 
-    # failed logins: never those the lock still counts
-    days = settings.login_failure_retention_days
-    if days:
-        lock = timedelta(minutes=max(settings.login_window_minutes, settings.login_lock_minutes))
-        where = LoginFailure.at < min(now - timedelta(days=days), now - lock)
-        items.append(RetentionItem("login_failures", f"Catatan gagal masuk lebih lama dari {_days(days)} hari",
-                                   _rule(session, apply, LoginFailure, where)))
-    else:
-        kept("login_failures", "Catatan gagal masuk")
+    # failed logins the throttling no longer counts (the accounts' definition; the audit log keeps the event)
+    where = LoginFailure.at < login.failures_expire_before(settings, now)
+    items.append(RetentionItem("login_failures", "Catatan gagal masuk yang tidak lagi dihitung untuk penguncian",
+                               _rule(session, apply, LoginFailure, where)))
 
     # correction requests done long ago
     days = settings.correction_retention_days

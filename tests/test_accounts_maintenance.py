@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
 
@@ -78,7 +79,7 @@ def test_the_in_app_task_purges_periodically(engine, settings, db):
                 break
         await housekeeping.stop()
 
-    asyncio.run(run())
+    _run_on_its_own_loop(run)
     assert housekeeping.runs >= 2
     assert _left(db) == kept
 
@@ -91,9 +92,16 @@ def test_the_in_app_task_is_off_with_an_interval_of_zero(engine, settings):
         await asyncio.sleep(0.05)
         await housekeeping.stop()
 
-    asyncio.run(run())
+    _run_on_its_own_loop(run)
     assert housekeeping.interval == 0 and housekeeping.runs == 0
 
 
 def test_the_app_starts_the_task_with_the_configured_interval(app, settings):
     assert app.state.housekeeping.interval == settings.purge_interval_minutes * 60 == 3600
+
+
+def _run_on_its_own_loop(make_coroutine) -> None:  # noqa: ANN001
+    """asyncio.run in a thread of its own: in the whole suite the browser tests' Playwright (sync API)
+    keeps an event loop running on the main thread, where asyncio.run refuses to start."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(lambda: asyncio.run(make_coroutine())).result()

@@ -5,6 +5,7 @@ logs in with the new one."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from sqlalchemy import bindparam, create_engine, text
@@ -42,7 +43,7 @@ def _logout(page) -> None:  # noqa: ANN001
     page.wait_for_url("**/login**")
 
 
-def test_an_employee_is_activated_changes_the_password_and_logs_in_with_it(page, live_server):
+def test_an_employee_is_activated_changes_the_password_logs_in_and_downloads_their_data(page, live_server, tmp_path):
     person_id, nip, name = _newcomer(live_server.database_url)
     SHOTS.mkdir(exist_ok=True)
     # the admin issues the link from the person's Data Master page
@@ -98,5 +99,17 @@ def test_an_employee_is_activated_changes_the_password_and_logs_in_with_it(page,
     page.wait_for_selector(".error-summary")
     browser_login(page, nip, SECOND)
     assert page.locator(".site-user-name").inner_text().strip() == name
+    # ... opens Data Saya and downloads all of it: their own NIP, and the logins just made
+    page.get_by_role("link", name="Data Saya").click()
+    page.wait_for_url("**/data-saya")
+    assert nip in page.inner_text("#profil") and no_horizontal_scroll(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Unduh semua data (JSON)").click()
+    saved = tmp_path / "data-saya.json"
+    download.value.save_as(saved)
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    assert data["profil"]["NIP"] == nip and data["profil"]["Nama"] == name
+    events = [r["Kejadian"] for r in data["riwayat_masuk"]]
+    assert "Masuk" in events and any("gagal" in e.lower() for e in events), events  # the old password was refused
     # (the spent link answers 404 "Tautan tidak berlaku": tests/test_accounts_activation.py; a 404 here
     # would count as a console error)

@@ -71,7 +71,7 @@ class ProviderReport:
 
 def _grouped(session: Session, column: Any, filters: Filters, today: date) -> list[Any]:
     t, e = Training, Enrollment
-    costed = t.cost.is_not(None)
+    costed = and_(t.cost.is_not(None), e.id.is_not(None))  # a participant of a training with a cost
     joined = and_(e.training_id == t.id, took_part(e.status))
     stmt = (
         select(

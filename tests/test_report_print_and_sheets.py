@@ -161,3 +161,15 @@ def test_print_views_use_the_configured_agency_name_and_logo(settings):
             html = c.get(url).text
             assert 'class="print-agency">BKPSDM Kota Contoh<' in html, url
             assert re.search(r'<img class="print-logo" src="/static/img/logo-contoh.svg\?v=\w+"', html), url
+
+
+def test_agency_settings_come_from_the_environment_and_the_logo_must_be_a_static_file():
+    from portal.settings import Settings, SettingsError
+
+    plain = Settings.from_env({})
+    assert (plain.agency_name, plain.agency_logo) == ("BKPSDM", "")
+    configured = Settings.from_env({"PORTAL_AGENCY_NAME": " BKPSDM Kota Contoh ", "PORTAL_AGENCY_LOGO": "static/img/logo-contoh.svg"})
+    assert (configured.agency_name, configured.agency_logo) == ("BKPSDM Kota Contoh", "img/logo-contoh.svg")
+    for wrong in ("img/tidak-ada.png", "../pyproject.toml", "img/../../pyproject.toml"):
+        with pytest.raises(SettingsError, match="PORTAL_AGENCY_LOGO"):
+            Settings.from_env({"PORTAL_AGENCY_LOGO": wrong})

@@ -1,6 +1,7 @@
 """Laporan (/laporan, HR and admin only; service: `portal.services.reports`): the dashboard, the training
-list, the report of one training (and its printable variant), JP compliance, response monitoring, and
-their CSV/XLSX exports.
+list, the report of one training, JP compliance, response monitoring, trainings by provider and by
+method (/laporan/penyelenggara), their CSV/XLSX exports (`portal.web.exporting`) and A4 print views
+(`/cetak`, `portal.web.printing`: the page's own partial inside `print_base.html`).
 
 Filters travel in the query string (`periode`, `dari`, `sampai`, `unit`), so every URL is shareable.
 The filter forms use `hx-get` + `hx-push-url`: an htmx request gets the results fragment, anything

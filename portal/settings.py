@@ -83,6 +83,9 @@ class Settings:
     base_url: str = "http://127.0.0.1:8000"
     # at most one reminder per person and kind within this many days (portal.services.reminders)
     reminder_interval_days: int = 3
+    # the agency named (and its logo shown, a path under static/, or none) at the top of print views
+    agency_name: str = "BKPSDM"
+    agency_logo: str = ""
 
     @property
     def smtp_configured(self) -> bool:
@@ -159,10 +162,24 @@ class Settings:
             access_log=_bool(env.get("PORTAL_ACCESS_LOG"), True),
             purge_interval_minutes=_int(env, "PORTAL_PURGE_INTERVAL_MINUTES", defaults.purge_interval_minutes),
             reminder_interval_days=interval,
+            agency_name=env.get("PORTAL_AGENCY_NAME", "").strip() or defaults.agency_name,
+            agency_logo=_static_path(env.get("PORTAL_AGENCY_LOGO", "")),
             **smtp,
             audit_retention_days=_days(env, "PORTAL_AUDIT_RETENTION_DAYS", defaults.audit_retention_days),
             correction_retention_days=_days(env, "PORTAL_CORRECTION_RETENTION_DAYS", defaults.correction_retention_days),
         )
+
+
+def _static_path(raw: str) -> str:
+    """PORTAL_AGENCY_LOGO: a file under static/ (e.g. img/logo.png), or empty for none."""
+    path = raw.strip().lstrip("/")
+    if path.startswith("static/"):
+        path = path[len("static/"):]
+    if not path:
+        return ""
+    if ".." in Path(path).parts or not (BASE_DIR / "static" / path).is_file():
+        raise SettingsError(f"PORTAL_AGENCY_LOGO must name a file under static/ (e.g. img/logo.png), got {raw!r}")
+    return path
 
 
 def _smtp(env: dict[str, str], environment: str) -> dict:

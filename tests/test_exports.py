@@ -37,18 +37,24 @@ def test_csv_neutralises_and_keeps_text():
     assert "<script>alert(1)</script>" in comments
 
 
-def test_xlsx_cells_are_strings_not_formulas(tmp_path):
+def test_xlsx_cells_are_strings_not_formulas_and_carry_no_apostrophe(tmp_path):
     path = tmp_path / "x.xlsx"
-    path.write_bytes(b"".join(exports.xlsx_chunks(["Nama", "Komentar", "Nilai"], [[f"r{i}", v, i] for i, v in enumerate(DANGEROUS)])))
+    values = [*DANGEROUS, "-"]
+    path.write_bytes(b"".join(exports.xlsx_chunks(["Nama", "Komentar", "Nilai"], [[f"r{i}", v, i] for i, v in enumerate(values)])))
     wb = load_workbook(path)
     ws = wb.active
     assert [c.value for c in ws[1]] == ["Nama", "Komentar", "Nilai"]
-    for row, original in zip(ws.iter_rows(min_row=2), DANGEROUS, strict=True):
+    for row, original in zip(ws.iter_rows(min_row=2), values, strict=True):
         cell = row[1]
-        assert cell.data_type != "f"
-        assert not str(cell.value).startswith("=")
-        assert str(cell.value).endswith(original.lstrip("\t\r")) or str(cell.value) == "'" + original
+        assert cell.data_type == "s"  # a string cell: a spreadsheet never runs it
+        # written as it is (the CSV guard's apostrophe is not needed here); openpyxl shows a CR as Excel escapes it
+        assert cell.value == original.replace("\r", "_x000D_")
         assert row[2].data_type == "n"
+
+
+def test_a_lone_dash_is_written_as_it_is_in_csv():
+    text = b"".join(exports.csv_chunks(["Jawaban"], [["-"], ["-1+2"]])).decode("utf-8-sig")
+    assert text == "Jawaban\r\n-\r\n'-1+2\r\n"
 
 
 def test_csv_is_streamed_in_bounded_chunks():

@@ -854,6 +854,12 @@ def report_routes(training_id: int, attributed_id: int, questionnaire_id: int, t
         "/laporan/respons",
         "/laporan/respons/ekspor/csv",
         "/laporan/respons/ekspor/xlsx",
+        f"/laporan/cetak?{H1}",
+        "/laporan/jp/cetak",
+        f"/laporan/penyelenggara?{H1}",
+        f"/laporan/penyelenggara/cetak?{H1}",
+        f"/laporan/penyelenggara/ekspor/csv?{H1}",
+        f"/laporan/penyelenggara/ekspor/xlsx?{H1}",
         f"/laporan/pengingat?jenis=l1&pelatihan={training_id}",  # the confirmation only: it sends nothing
         f"/laporan/pengingat?jenis=jp&{H1}",
     ]

@@ -12,13 +12,15 @@ from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
 from litestar.params import Body, FromPath, FromQuery
+from litestar.response import Stream
 from sqlmodel import Session
 
 from portal import clock
-from portal.i18n import _
+from portal.i18n import _, format_date
 from portal.rules import POSITION_CLASS_LABELS
 from portal.services import akpk as svc
 from portal.services.accounts import audit
+from portal.services.reports import exports
 from portal.settings import Settings
 from portal.web.core import (
     DB,
@@ -35,6 +37,8 @@ from portal.web.core import (
     render_page_or_fragment,
     wants_fragment,
 )
+from portal.web.exporting import check_format, made_now, stream_export
+from portal.web.printing import print_context
 
 CYCLE_FIELDS = ("name", "year", "opens_on", "closes_on")
 FormBody = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -199,6 +203,36 @@ class GapMapController(Controller):
         filters, cycles, cycle = svc.parse_filters(db, _gap_filters(request), clock.today(settings.timezone))
         ctx = _gap_ctx(filters, svc.heatmap(db, filters, cycles, cycle), None)
         return render_page_or_fragment(request, "akpk/gaps.html", "akpk/_heatmap.html", ctx, db=db)
+
+    @get("/cetak", sync_to_thread=True)
+    def printable(self, request: Request, db: DB, settings: Config) -> Any:
+        """The heat map as an A4 print view (the same partial as the page)."""
+        filters, cycles, cycle = svc.parse_filters(db, _gap_filters(request), clock.today(settings.timezone))
+        hm = svc.heatmap(db, filters, cycles, cycle)
+        ctx = _gap_ctx(filters, hm, None)
+        words = " · ".join(value for _label, value in svc.filter_lines(hm, filters))
+        ctx.update(print_context(settings, _("Peta Kesenjangan Kompetensi"), words, "/akpk/kesenjangan?" + gap_query(filters)))
+        return render(request, "akpk/print_gaps.html", ctx, db=db)
+
+    @get("/ekspor/{fmt:str}", sync_to_thread=True)
+    def export(self, request: Request, db: DB, user: User, settings: Config, fmt: FromPath[str]) -> Stream:
+        """The heat map's cells, one row each (XLSX with its first sheet, or CSV)."""
+        check_format(fmt)
+        today = clock.today(settings.timezone)
+        filters, cycles, cycle = svc.parse_filters(db, _gap_filters(request), today)
+        hm = svc.heatmap(db, filters, cycles, cycle)
+        headers, rows = svc.gap_export(hm)
+        about = exports.about(
+            _("Peta kesenjangan kompetensi"), made_now(settings), filters=svc.filter_lines(hm, filters),
+            period=_("%(a)s s.d. %(b)s") % {"a": format_date(cycle.opens_on), "b": format_date(cycle.closes_on)} if cycle else None,
+            min_group=settings.min_group_size, anonymous_data=False,
+            notes=[_("Gap = standar jabatan − level akhir; rata-rata per unit dan kompetensi dari penilaian yang sudah dikirim.")],
+        )
+        return stream_export(
+            db, user, today, fmt=fmt, stem=f"peta-kesenjangan-{cycle.year if cycle else today.year}", kind="akpk:kesenjangan",
+            detail=f"siklus={filters.cycle_id} unit={filters.unit_id or 'semua'} kelas={filters.position_class or 'semua'} kelompok={filters.group or 'semua'}",
+            headers=headers, rows=rows, sheet=_("Kesenjangan"), about=about,
+        )
 
     @get("/sel", sync_to_thread=True)
     def cell(self, request: Request, db: DB, settings: Config) -> Any:

@@ -11,10 +11,15 @@ from typing import Any
 from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
+from litestar.response import Stream
 
 from portal import clock
+from portal.i18n import _
 from portal.services import impact as svc
+from portal.services.reports import exports
 from portal.web.core import DB, Config, User, hr_required, positive_int, render, render_page_or_fragment
+from portal.web.exporting import check_format, made_now, stream_export
+from portal.web.printing import print_context
 
 
 class ImpactIndexController(Controller):
@@ -35,6 +40,37 @@ class ImpactIndexController(Controller):
         else:
             context = {"data": None, "units": [], "window_days": window_days, "today": today, "own": svc.visible_trainings(db, user.id)}
         return render(request, "impact/index.html", context, db=db)
+
+    @get("/cetak", guards=[hr_required], sync_to_thread=True)
+    def printable(self, request: Request, db: DB, settings: Config, halaman: FromQuery[str] = "1") -> Any:
+        """HR's overview as an A4 print view (the same partial as the page)."""
+        today = clock.today(settings.timezone)
+        context = {
+            "data": svc.trainings_overview(db, today, positive_int(halaman)),
+            "units": svc.overdue_by_unit(db, today, settings.application_window_days),
+            "window_days": settings.application_window_days,
+            "today": today,
+            **print_context(settings, _("Dampak pelatihan"), _("Ringkasan penilaian penerapan (L3)"), "/dampak"),
+        }
+        return render(request, "impact/print.html", context, db=db)
+
+    @get("/ekspor/{fmt:str}", guards=[hr_required], sync_to_thread=True)
+    def export(self, db: DB, user: User, settings: Config, fmt: FromPath[str]) -> Stream:
+        """Every training that asks for an L3 rating (XLSX: and the ratings not in yet per unit)."""
+        check_format(fmt)
+        today = clock.today(settings.timezone)
+        headers, rows = svc.overview_export(db, today)
+        unit_headers, unit_rows = svc.overdue_export(db, today, settings.application_window_days)
+        about = exports.about(
+            _("Dampak pelatihan"), made_now(settings), filters=[(_("Cakupan"), _("Semua pelatihan yang meminta penilaian penerapan (L3)"))],
+            min_group=settings.min_group_size, anonymous_data=False,
+            notes=[_("Indeks dampak 0–100 dari penilaian penerapan oleh atasan, rata-rata per pelatihan; lembar kedua: penilaian yang belum masuk per unit.")],
+        )
+        return stream_export(
+            db, user, today, fmt=fmt, stem="dampak-pelatihan", kind="dampak:ringkasan", detail="jenis=ringkasan",
+            headers=headers, rows=rows, sheet=_("Dampak per pelatihan"), about=about,
+            more_sheets=[(_("Belum dinilai per unit"), unit_headers, unit_rows)],
+        )
 
 
 class ImpactTrainingController(Controller):

@@ -1,6 +1,7 @@
 """Laporan (/laporan, HR and admin only; service: `portal.services.reports`): the dashboard, the training
-list, the report of one training (and its printable variant), JP compliance, response monitoring, and
-their CSV/XLSX exports.
+list, the report of one training, JP compliance, response monitoring, trainings by provider and by
+method (/laporan/penyelenggara), their CSV/XLSX exports (`portal.web.exporting`) and A4 print views
+(`/cetak`, `portal.web.printing`: the page's own partial inside `print_base.html`).
 
 Filters travel in the query string (`periode`, `dari`, `sampai`, `unit`), so every URL is shareable.
 The filter forms use `hx-get` + `hx-push-url`: an htmx request gets the results fragment, anything
@@ -11,7 +12,7 @@ which filters). How figures look (CSS classes of chart series) is decided in tem
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -26,8 +27,6 @@ from portal import clock
 from portal.i18n import _
 from portal.models import Questionnaire
 from portal.services import reports
-from portal.services.accounts import CurrentUser, audit
-from portal.services.reports import exports
 from portal.settings import Settings
 from portal.web.core import (
     DB,
@@ -40,8 +39,8 @@ from portal.web.core import (
     render_page_or_fragment,
     wants_fragment,
 )
-
-FORMATS = ("csv", "xlsx")
+from portal.web.exporting import FORMATS, about_period, about_training, check_format, stream_export
+from portal.web.printing import print_context
 
 
 def provide_filter_params(
@@ -87,36 +86,16 @@ def _context(db: DB, settings: Settings, filter_params: dict[str, str | None]) -
     return today, filters, ctx
 
 
+def _period_words(filters: reports.Filters) -> str:
+    """The period and unit of a print view, in words."""
+    unit = filters.unit_name or _("semua unit")
+    return _("Periode %(p)s · %(u)s") % {"p": filters.period_text(), "u": unit}
+
+
 def _page(request: Request, db: DB, page: str, fragment: str, ctx: dict[str, Any]) -> Any:
     """The page, or its results fragment for an htmx swap (which also swaps the sub-navigation)."""
     ctx["partial"] = wants_fragment(request)
     return render_page_or_fragment(request, page, fragment, ctx, db=db)
-
-
-def _stream(
-    db: DB,
-    user: CurrentUser,
-    today: date,
-    *,
-    fmt: str,
-    stem: str,
-    kind: str,
-    detail: str,
-    headers: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-    sheet: str,
-) -> Stream:
-    """Audit, then stream the export. The rows iterator is lazy: nothing is read before the first chunk."""
-    if fmt not in FORMATS:
-        raise NotFoundException()
-    audit(db, user.id, "report.export", kind, f"format={fmt} {detail}".strip())
-    db.commit()
-    if fmt == "csv":
-        chunks, media = exports.csv_chunks(headers, rows), exports.CSV_MEDIA_TYPE
-    else:
-        chunks, media = exports.xlsx_chunks(headers, rows, sheet=sheet), exports.XLSX_MEDIA_TYPE
-    name = exports.filename(stem, fmt, today)
-    return Stream(chunks, media_type=media, headers={"content-disposition": f'attachment; filename="{name}"'})
 
 
 # --------------------------------------------------------------------------- dashboard
@@ -133,6 +112,14 @@ class ReportsController(Controller):
         ctx["d"] = reports.dashboard(db, filters, today, settings.min_group_size)
         return _page(request, db, "reports/index.html", "reports/_dashboard.html", ctx)
 
+    @get("/cetak", sync_to_thread=True)
+    def printable(self, request: Request, db: DB, settings: Config, filter_params: FilterParams) -> Any:
+        """The dashboard as an A4 print view (the same partial as the page)."""
+        today, filters, ctx = _context(db, settings, filter_params)
+        ctx["d"] = reports.dashboard(db, filters, today, settings.min_group_size)
+        ctx.update(print_context(settings, _("Laporan pengembangan kompetensi"), _period_words(filters), "/laporan?" + filter_query(filters)()))
+        return render(request, "reports/print_dashboard.html", ctx, db=db)
+
     @get("/ekspor/{fmt:str}", sync_to_thread=True)
     def export(self, db: DB, user: User, settings: Config, filter_params: FilterParams, fmt: FromPath[str]) -> Stream:
         if fmt not in FORMATS:
@@ -140,9 +127,10 @@ class ReportsController(Controller):
         today, filters, _ctx = _context(db, settings, filter_params)
         d = reports.dashboard(db, filters, today, settings.min_group_size, with_participants=True)
         headers, rows = reports.dashboard_export_rows(d)
-        return _stream(
+        return stream_export(
             db, user, today, fmt=fmt, stem="rekap-pelatihan", kind="laporan:rekap-pelatihan", detail=filters.describe(),
             headers=headers, rows=rows, sheet=_("Rekap pelatihan"),
+            about=about_period(settings, _("Rekap pelatihan"), filters),
         )
 
     @get("/jawaban/{fmt:str}", sync_to_thread=True)
@@ -162,9 +150,10 @@ class ReportsController(Controller):
             raise PermissionDeniedException(_("Kuesioner ini anonim: hanya rekap yang dapat diunduh, bukan jawaban per orang."))
         questions = reports.load_questions(db, qid)
         headers, rows = reports.raw_export(request.app.state.engine, questions, qid, filters=filters, today=today)
-        return _stream(
+        return stream_export(
             db, user, today, fmt=fmt, stem=f"jawaban-kuesioner-{qid}", kind=f"laporan:jawaban-kuesioner:{qid}",
             detail=f"jenis=jawaban-mentah {filters.describe()}", headers=headers, rows=rows, sheet=_("Jawaban"),
+            about=about_period(settings, _("Jawaban kuesioner: %(t)s") % {"t": qn.title}, filters, anonymous_data=False),
         )
 
 
@@ -236,8 +225,8 @@ class TrainingReportController(Controller):
     @get("/cetak", sync_to_thread=True)
     def printable(self, request: Request, db: DB, settings: Config, training_id: FromPath[int]) -> Any:
         today, rep = _report(db, settings, training_id)
-        ctx = {"r": rep, "comments": _comment_pages(db, rep, 30), "today": today,
-               "hidden_text": reports.suppressed_text(rep.min_group), "print_mode": True}
+        ctx = {"r": rep, "comments": _comment_pages(db, rep, 30), "today": today, "hidden_text": reports.suppressed_text(rep.min_group),
+               **print_context(settings, rep.training.title, _("Laporan evaluasi pelatihan"), f"/laporan/pelatihan/{training_id}")}
         return render(request, "reports/print.html", ctx, db=db)
 
     @get("/ekspor/{fmt:str}", sync_to_thread=True)
@@ -246,9 +235,10 @@ class TrainingReportController(Controller):
             raise NotFoundException()
         today, rep = _report(db, settings, training_id)
         headers, rows = reports.aggregate_export(rep)
-        return _stream(
+        return stream_export(
             db, user, today, fmt=fmt, stem=f"laporan-pelatihan-{rep.training.code}", kind=f"laporan:pelatihan:{training_id}",
             detail="jenis=rekap", headers=headers, rows=rows, sheet=_("Laporan pelatihan"),
+            about=about_training(settings, _("Laporan pelatihan"), rep, anonymous_data=rep.anonymous),
         )
 
     @get("/jawaban/{fmt:str}", sync_to_thread=True)
@@ -262,9 +252,10 @@ class TrainingReportController(Controller):
             raise PermissionDeniedException(_("Kuesioner ini anonim: hanya rekap yang dapat diunduh, bukan jawaban per orang."))
         questions = reports.load_questions(db, rep.questionnaire_id)
         headers, rows = reports.raw_export(request.app.state.engine, questions, rep.questionnaire_id, training_id=training_id)
-        return _stream(
+        return stream_export(
             db, user, today, fmt=fmt, stem=f"jawaban-{rep.training.code}", kind=f"laporan:jawaban:{training_id}",
             detail=f"jenis=jawaban-mentah kuesioner={rep.questionnaire_id}", headers=headers, rows=rows, sheet=_("Jawaban"),
+            about=about_training(settings, _("Jawaban per orang"), rep, anonymous_data=False),
         )
 
 
@@ -286,6 +277,19 @@ class JpController(Controller):
         ctx["jp"] = reports.jp_report(db, filters, sort, direction, positive_int(hal))
         return _page(request, db, "reports/jp.html", "reports/_jp.html", ctx)
 
+    @get("/cetak", sync_to_thread=True)
+    def printable(
+        self, request: Request, db: DB, settings: Config, filter_params: FilterParams,
+        urut: FromQuery[str | None] = None, arah: FromQuery[str | None] = None, hal: FromQuery[str | None] = None,
+    ) -> Any:
+        """JP compliance as an A4 print view (the same partial as the page; the list page by page)."""
+        _today, filters, ctx = _context(db, settings, filter_params)
+        sort, direction = reports.jp_sort(urut, arah)
+        ctx["jp"] = reports.jp_report(db, filters, sort, direction, positive_int(hal))
+        back = "/laporan/jp?" + filter_query(filters)(urut=sort, arah=direction)
+        ctx.update(print_context(settings, _("Capaian 20 JP, tahun %(y)s") % {"y": filters.year}, _period_words(filters), back))
+        return render(request, "reports/print_jp.html", ctx, db=db)
+
     @get("/ekspor/{fmt:str}", sync_to_thread=True)
     def export(
         self, request: Request, db: DB, user: User, settings: Config, filter_params: FilterParams, fmt: FromPath[str],
@@ -296,9 +300,10 @@ class JpController(Controller):
         today, filters, _ctx = _context(db, settings, filter_params)
         sort, direction = reports.jp_sort(urut, arah)
         headers, rows = reports.jp_export(request.app.state.engine, filters, sort, direction)
-        return _stream(
+        return stream_export(
             db, user, today, fmt=fmt, stem=f"pegawai-di-bawah-20-jp-{filters.year}", kind="laporan:jp",
             detail=f"tahun={filters.year} {filters.describe()} urut={sort}:{direction}", headers=headers, rows=rows, sheet=_("Di bawah 20 JP"),
+            about=about_period(settings, _("Pegawai di bawah 20 JP, tahun %(y)s") % {"y": filters.year}, filters, anonymous_data=False),
         )
 
 
@@ -330,10 +335,50 @@ class ResponsesController(Controller):
         jenis = jenis if jenis in reports.MONITOR_KINDS else "l1"
         status = status if status in reports.MONITOR_STATUSES else "belum"
         headers, rows = reports.monitoring_export(request.app.state.engine, filters, today, settings.application_window_days, jenis, status)
-        return _stream(
+        return stream_export(
             db, user, today, fmt=fmt, stem=f"pemantauan-respons-{jenis}", kind="laporan:respons",
             detail=f"jenis={jenis} status={status} {filters.describe()}", headers=headers, rows=rows, sheet=_("Pemantauan respons"),
+            about=about_period(
+                settings, _("Pemantauan respons"), filters, anonymous_data=False,
+                notes=[_("Daftar ini menyatakan siapa yang sudah atau belum mengisi, tidak pernah jawabannya.")],
+            ),
         )
 
 
-CONTROLLERS = [ReportsController, TrainingListController, TrainingReportController, JpController, ResponsesController]
+# --------------------------------------------------------------------------- by provider and by method
+
+
+class ProvidersController(Controller):
+    path = "/laporan/penyelenggara"
+    guards = [hr_required]
+    dependencies = FILTERED
+
+    @get(sync_to_thread=True)
+    def index(self, request: Request, db: DB, settings: Config, filter_params: FilterParams) -> Any:
+        today, filters, ctx = _context(db, settings, filter_params)
+        ctx["p"] = reports.provider_report(db, filters, today)
+        return _page(request, db, "reports/providers.html", "reports/_providers.html", ctx)
+
+    @get("/cetak", sync_to_thread=True)
+    def printable(self, request: Request, db: DB, settings: Config, filter_params: FilterParams) -> Any:
+        today, filters, ctx = _context(db, settings, filter_params)
+        ctx["p"] = reports.provider_report(db, filters, today)
+        back = "/laporan/penyelenggara?" + filter_query(filters)()
+        ctx.update(print_context(settings, _("Pelatihan per penyelenggara dan jenis"), _period_words(filters), back))
+        return render(request, "reports/print_providers.html", ctx, db=db)
+
+    @get("/ekspor/{fmt:str}", sync_to_thread=True)
+    def export(self, db: DB, user: User, settings: Config, filter_params: FilterParams, fmt: FromPath[str]) -> Stream:
+        check_format(fmt)
+        today, filters, _ctx = _context(db, settings, filter_params)
+        headers, rows = reports.provider_export(reports.provider_report(db, filters, today))
+        notes = [_("Biaya = jumlah biaya per peserta (data master) atas peserta yang hadir; biaya per JP = biaya / JP peserta itu; "
+                   "biaya per poin dampak = biaya peserta yang sudah dinilai / jumlah indeks dampak mereka.")]
+        return stream_export(
+            db, user, today, fmt=fmt, stem=f"pelatihan-per-penyelenggara-{filters.year}", kind="laporan:penyelenggara",
+            detail=filters.describe(), headers=headers, rows=rows, sheet=_("Per penyelenggara"),
+            about=about_period(settings, _("Pelatihan per penyelenggara dan jenis"), filters, anonymous_data=False, notes=notes),
+        )
+
+
+CONTROLLERS = [ReportsController, TrainingListController, TrainingReportController, JpController, ResponsesController, ProvidersController]

@@ -47,11 +47,14 @@ from portal.services.akpk.cycles import (
     validate_cycle,
 )
 from portal.services.akpk.gap_cell import PEOPLE_PER_PAGE, cell_people
+from portal.services.akpk.gap_export import filter_lines, gap_export
 from portal.services.akpk.gap_map import heatmap, parse_filters, subtree_ids, unit_tree
 
 from portal.services.akpk.development import Candidate, UpcomingTraining, enrol_candidates, people_to_enrol, upcoming_trainings
 
 __all__ = [
+    "filter_lines",
+    "gap_export",
     "CYCLE_LIST_LIMIT",
     "Candidate",
     "UpcomingTraining",

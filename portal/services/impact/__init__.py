@@ -7,6 +7,7 @@ Modules:
   of a rating), `recompute_all` (`portal scores recompute`), `stored_score` / `expected_score`, and the
   category labels;
 - `overview`: `trainings_overview` and `overdue_by_unit` (HR), `visible_trainings` (anyone else);
+- `overview_export`: the overview as an export (`overview_export`, `overdue_export`);
 - `training`: `training_impact` (HR's per-training report), `visible_enrollments` and `training_title`
   (anyone else's view of a training);
 - `gap_closure`: the change of the AKPK levels between the cycles around a training (`gap_closure`,
@@ -25,6 +26,7 @@ from portal.services.impact.overview import (
     trainings_overview,
     visible_trainings,
 )
+from portal.services.impact.overview_export import overdue_export, overview_export
 from portal.services.impact.score import (
     CATEGORY_ORDER,
     RecomputeReport,
@@ -50,6 +52,8 @@ from portal.services.impact.training import (
 )
 
 __all__ = [
+    "overdue_export",
+    "overview_export",
     "CATEGORY_ORDER",
     "CategoryShare",
     "Example",

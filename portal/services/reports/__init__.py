@@ -15,6 +15,8 @@ Modules:
 - `training`: the report of one training (`training_report`) and its aggregate export;
 - `training_questions`: its questions with their distributions (`QuestionStat`), and the free-text
   comments (`comments`);
+- `providers`: trainings by provider and by method with cost per JP and per impact point
+  (`provider_report`, `provider_export`);
 - `raw_export`: the raw answers of an attributed questionnaire, one row per response (`raw_export`);
 - `exports`: the streamed CSV and XLSX writers, safe against formula injection.
 
@@ -53,6 +55,7 @@ from portal.services.reports.monitoring import (
     monitoring_export,
     people_select,
 )
+from portal.services.reports.providers import GroupRow, ProviderReport, provider_export, provider_report
 from portal.services.reports.raw_export import raw_export
 from portal.services.reports.training import TrainingReport, aggregate_export, training_report
 from portal.services.reports.training_questions import (
@@ -68,11 +71,13 @@ __all__ = [
     "MONITOR_KINDS",
     "MONITOR_STATUSES",
     "PER_PAGE",
+    "ProviderReport",
     "AttributedQuestionnaire",
     "CommentPage",
     "Counts",
     "Dashboard",
     "Filters",
+    "GroupRow",
     "JpBelowRow",
     "JpReport",
     "JpUnitRow",
@@ -99,6 +104,8 @@ __all__ = [
     "monitoring_export",
     "parse_filters",
     "people_select",
+    "provider_export",
+    "provider_report",
     "raw_export",
     "state_text",
     "suppressed_text",

@@ -214,7 +214,8 @@ def dashboard(session: Session, filters: Filters, today: date, min_group: int, *
 
 
 def dashboard_export_rows(d: Dashboard) -> tuple[list[str], Iterator[list[Any]]]:
-    """Per training: the figures of the dashboard table (aggregates only; suppressed cells say why)."""
+    """Per training: the figures of the dashboard table (aggregates only). A suppressed figure is an empty
+    cell; why it is empty is said in the last column (Keterangan), so every numeric column holds numbers."""
     dims = list(MAIN_DIMENSIONS)
     headers = [
         _("Kode"), _("Pelatihan"), _("Jenis"), _("Penyelenggara"), _("Mulai"), _("Selesai"), _("JP"),
@@ -227,8 +228,7 @@ def dashboard_export_rows(d: Dashboard) -> tuple[list[str], Iterator[list[Any]]]
 
     def rows() -> Iterator[list[Any]]:
         for t in d.trainings:
-            note = state_text(t, d.min_group)
-            hidden = note if t.state in ("few", "open") else ""
+            note = state_text(t, d.min_group)  # why a figure is empty: in its own column, never in a numeric one
             nps = t.nps
             row: list[Any] = [
                 t.code, t.title, t.kind_label, t.provider, t.starts_on, t.ends_on, t.jp, t.participants, t.jp_delivered,
@@ -241,7 +241,7 @@ def dashboard_export_rows(d: Dashboard) -> tuple[list[str], Iterator[list[Any]]]
                     row.append(rounded(scoring.likert_index(*n_total)) if n_total else None)
                 row += [rounded(nps.score), nps.promoters, nps.passives, nps.detractors] if nps else [None] * 4
             else:
-                row += [hidden or None] * (1 + len(dims) + 4)
+                row += [None] * (1 + len(dims) + 4)
             row += [rounded(t.impact_index), t.impact_n or None, note]
             yield row
 

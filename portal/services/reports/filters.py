@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from portal.clock import parse_iso_date
-from portal.i18n import _
+from portal.i18n import _, format_date
 from portal.models import Training, Unit
 
 PER_PAGE = 50
@@ -91,6 +91,14 @@ class Filters:
             if v not in (None, ""):
                 out[k] = str(v)
         return out
+
+    def period_text(self) -> str:
+        """The period in words, for the first sheet of an export and the print views."""
+        return _("%(a)s s.d. %(b)s") % {"a": format_date(self.start), "b": format_date(self.end)}
+
+    def export_lines(self) -> list[tuple[str, str]]:
+        """The filters as the first sheet of an export states them."""
+        return [(_("Unit kerja"), self.unit_name + " " + _("(termasuk sub-unit)") if self.unit_name else _("Semua unit"))]
 
     def describe(self) -> str:
         """For the audit log and export file notes."""

@@ -346,28 +346,29 @@ def aggregate_export(report: TrainingReport) -> tuple[list[str], list[list[Any]]
     hidden = suppressed_text(report.min_group)
     headers = [
         _("Bagian"), _("No."), _("Uraian"), _("Dimensi"), _("Jenis pertanyaan"), _("Nilai/pilihan"),
-        _("Jumlah"), _("Persen (%)"), _("n"), _("Rata-rata"), _("Indeks (0–100)"),
+        _("Jumlah"), _("Persen (%)"), _("n"), _("Rata-rata"), _("Indeks (0–100)"), _("Keterangan"),
     ]
     t = report.training
     rows: list[list[Any]] = []
     summary = _("Ringkasan")
 
-    def add(section: str, no: Any, text: str, dim: str = "", kind: str = "", value: Any = None, count: Any = None, pct: Any = None, n: Any = None, mean: Any = None, index: Any = None) -> None:
-        rows.append([section, no, text, dim, kind, value, count, pct, n, mean, index])
+    def add(section: str, no: Any, text: str, dim: str = "", kind: str = "", value: Any = None, count: Any = None, pct: Any = None, n: Any = None, mean: Any = None, index: Any = None, note: str | None = None) -> None:
+        rows.append([section, no, text, dim, kind, value, count, pct, n, mean, index, note])
 
     add(summary, None, _("Pelatihan"), value=f"{t.code} · {t.title}")
     add(summary, None, _("Jenis"), value=report.kind_label)
     add(summary, None, _("Penyelenggara"), value=t.provider)
-    add(summary, None, _("Tanggal"), value=f"{t.starts_on.isoformat()} s.d. {t.ends_on.isoformat()}")
+    add(summary, None, _("Mulai"), value=t.starts_on)
+    add(summary, None, _("Selesai"), value=t.ends_on)
     add(summary, None, _("Kuesioner"), value=f"{report.questionnaire_title} ({_('anonim') if report.anonymous else _('tidak anonim')})")
     add(summary, None, _("Diundang"), count=report.invited)
     add(summary, None, _("Mengisi"), count=report.submitted, pct=rounded(report.response_rate))
     if not report.shown:
-        add(summary, None, _("Hasil survei"), value=report.state_text or hidden)
+        add(summary, None, _("Hasil survei"), note=report.state_text or hidden)
         return headers, rows
     add(summary, None, _("Indeks kepuasan"), n=report.likert_n, index=rounded(report.index))
     if report.nps:
-        add(summary, None, _("NPS"), value=rounded(report.nps.score), n=report.nps.n)
+        add(summary, None, _("NPS"), n=report.nps.n, index=rounded(report.nps.score), note=_("NPS: −100 sampai 100"))
         add(summary, None, _("Promotor (9–10)"), count=report.nps.promoters, pct=rounded(report.nps.share(report.nps.promoters)))
         add(summary, None, _("Pasif (7–8)"), count=report.nps.passives, pct=rounded(report.nps.share(report.nps.passives)))
         add(summary, None, _("Detraktor (0–6)"), count=report.nps.detractors, pct=rounded(report.nps.share(report.nps.detractors)))
@@ -381,10 +382,10 @@ def aggregate_export(report: TrainingReport) -> tuple[list[str], list[list[Any]]
     section = _("Distribusi jawaban")
     for q in report.questions:
         if q.kind == "text":
-            add(section, q.number, q.text, q.dimension_label, q.kind_label, value=_("(isian bebas, tidak diekspor)") if report.anonymous else None, n=None if q.hidden else q.n)
+            add(section, q.number, q.text, q.dimension_label, q.kind_label, n=None if q.hidden else q.n, note=_("Isian bebas, tidak diekspor") if report.anonymous else None)
             continue
         if q.hidden:
-            add(section, q.number, q.text, q.dimension_label, q.kind_label, value=hidden)
+            add(section, q.number, q.text, q.dimension_label, q.kind_label, note=hidden)
             continue
         mean = rounded(q.mean, 2)
         for c in q.categories:
@@ -392,5 +393,5 @@ def aggregate_export(report: TrainingReport) -> tuple[list[str], list[list[Any]]
         if q.retrospective and q.before_mean is not None:
             add(section, q.number, q.text, q.dimension_label, q.kind_label, value=_("Sebelum pelatihan (rata-rata)"), n=q.n_before, mean=rounded(q.before_mean, 2))
         elif q.before_hidden:
-            add(section, q.number, q.text, q.dimension_label, q.kind_label, value=_("Sebelum pelatihan (rata-rata)") + ": " + hidden)
+            add(section, q.number, q.text, q.dimension_label, q.kind_label, value=_("Sebelum pelatihan (rata-rata)"), note=hidden)
     return headers, rows

@@ -1,0 +1,160 @@
+"""Trainings by provider and by method (/laporan/penyelenggara): per provider (`Training.provider`) and per
+kind of training (`Training.kind`: pelatihan, workshop, seminar, kursus...), the trainings held in the
+period, their participants and JP, their cost and the impact of those with an L3 score, with cost per
+JP and cost per impact point where the master data has costs (`Training.cost`, rupiah per participant).
+
+Definitions (the page says them too):
+- cost = the sum, over the participants (who took part: `rules.took_part`), of their training's cost;
+  trainings without a cost are left out of every cost figure (and counted in `uncosted_trainings`);
+- cost per JP = cost / the JP credited to those same participants;
+- cost per impact point = the cost of the participants with an impact score / the sum of their impact
+  indexes (0–100): what one point of the index cost.
+With a unit filter, the participants are the unit's staff (and the trainings those they attended).
+
+Aggregated in SQL: one grouped query per grouping, whatever the number of participants; no figure comes
+from an anonymous survey (L1 answers are not read here), so the minimum group size has nothing to hide;
+the impact figures come from L3 ratings, which are attributed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, case, distinct, func, select
+from sqlmodel import Session
+
+from portal.i18n import _
+from portal.models import Employee, Enrollment, ImpactScore, Training
+from portal.rules import took_part
+from portal.services.reports.filters import Filters, held
+from portal.services.reports.labels import kind_label
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    key: str
+    label: str
+    trainings: int
+    uncosted_trainings: int
+    participants: int
+    jp: int
+    costed_participants: int
+    cost: int | None
+    costed_jp: int
+    impact_n: int
+    impact_sum: float
+    impact_cost: int
+    impact_costed_sum: float
+
+    @property
+    def impact_index(self) -> float | None:
+        return self.impact_sum / self.impact_n if self.impact_n else None
+
+    @property
+    def cost_per_jp(self) -> float | None:
+        return self.cost / self.costed_jp if self.cost is not None and self.costed_jp else None
+
+    @property
+    def cost_per_impact_point(self) -> float | None:
+        return self.impact_cost / self.impact_costed_sum if self.impact_costed_sum else None
+
+
+@dataclass(frozen=True)
+class ProviderReport:
+    filters: Filters
+    by_provider: list[GroupRow]
+    by_kind: list[GroupRow]
+    total: GroupRow | None
+
+
+def _grouped(session: Session, column: Any, filters: Filters, today: date) -> list[Any]:
+    t, e = Training, Enrollment
+    costed = and_(t.cost.is_not(None), e.id.is_not(None))  # a participant of a training with a cost
+    joined = and_(e.training_id == t.id, took_part(e.status))
+    stmt = (
+        select(
+            column.label("key"),
+            func.count(distinct(t.id)).label("trainings"),
+            func.count(distinct(case((t.cost.is_(None), t.id)))).label("uncosted"),
+            func.count(e.id).label("participants"),
+            func.coalesce(func.sum(e.jp_credited), 0).label("jp"),
+            func.count(case((costed, e.id))).label("costed_participants"),
+            func.sum(case((costed, t.cost))).label("cost"),
+            func.coalesce(func.sum(case((costed, e.jp_credited))), 0).label("costed_jp"),
+            func.count(ImpactScore.id).label("impact_n"),
+            func.coalesce(func.sum(ImpactScore.impact_index), 0).label("impact_sum"),
+            func.coalesce(func.sum(case((and_(costed, ImpactScore.id.is_not(None)), t.cost))), 0).label("impact_cost"),
+            func.coalesce(func.sum(case((costed, ImpactScore.impact_index))), 0).label("impact_costed_sum"),
+        )
+        .select_from(t)
+        .where(*held(filters, today))
+        .group_by(column)
+        .order_by(column)
+    )
+    if filters.unit_ids:
+        stmt = stmt.join(e, joined).join(Employee, Employee.id == e.employee_id).where(Employee.unit_id.in_(filters.unit_ids))
+    else:
+        stmt = stmt.outerjoin(e, joined)
+    return list(session.execute(stmt.outerjoin(ImpactScore, ImpactScore.enrollment_id == e.id)).mappings())
+
+
+def _row(m: Any, label: str) -> GroupRow:
+    return GroupRow(
+        key=m["key"] or "", label=label, trainings=int(m["trainings"]), uncosted_trainings=int(m["uncosted"]),
+        participants=int(m["participants"]), jp=int(m["jp"]), costed_participants=int(m["costed_participants"]),
+        cost=int(m["cost"]) if m["cost"] is not None else None, costed_jp=int(m["costed_jp"]),
+        impact_n=int(m["impact_n"]), impact_sum=float(m["impact_sum"]), impact_cost=int(m["impact_cost"]),
+        impact_costed_sum=float(m["impact_costed_sum"]),
+    )
+
+
+def _total(rows: list[GroupRow]) -> GroupRow | None:
+    if not rows:
+        return None
+    costs = [r.cost for r in rows if r.cost is not None]
+    return GroupRow(
+        key="", label=_("Jumlah"), trainings=sum(r.trainings for r in rows), uncosted_trainings=sum(r.uncosted_trainings for r in rows),
+        participants=sum(r.participants for r in rows), jp=sum(r.jp for r in rows),
+        costed_participants=sum(r.costed_participants for r in rows), cost=sum(costs) if costs else None,
+        costed_jp=sum(r.costed_jp for r in rows), impact_n=sum(r.impact_n for r in rows), impact_sum=sum(r.impact_sum for r in rows),
+        impact_cost=sum(r.impact_cost for r in rows), impact_costed_sum=sum(r.impact_costed_sum for r in rows),
+    )
+
+
+def provider_report(session: Session, filters: Filters, today: date) -> ProviderReport:
+    """Both groupings for the period and unit. 2 queries."""
+    by_provider = [_row(m, m["key"] or _("(tanpa penyelenggara)")) for m in _grouped(session, Training.provider, filters, today)]
+    by_kind = sorted((_row(m, kind_label(m["key"])) for m in _grouped(session, Training.kind, filters, today)), key=lambda r: r.label)
+    return ProviderReport(filters, by_provider, by_kind, _total(by_provider))
+
+
+def provider_export(report: ProviderReport) -> tuple[list[str], Iterator[list[Any]]]:
+    """Both groupings in one table: a column says which grouping a row belongs to."""
+    headers = [
+        _("Pengelompokan"), _("Nama"), _("Pelatihan (jumlah)"), _("Pelatihan tanpa biaya tercatat"), _("Peserta"), _("JP diberikan"),
+        _("Peserta dengan biaya"), _("Biaya (Rp)"), _("Biaya per JP (Rp)"), _("Alumni dinilai"), _("Indeks dampak (0–100)"),
+        _("Biaya per poin dampak (Rp)"), _("Keterangan"),
+    ]
+
+    def figures(r: GroupRow) -> list[Any]:
+        note = None
+        if r.cost is None:
+            note = _("biaya belum tercatat di data master")
+        elif r.uncosted_trainings:
+            note = _("%(n)s pelatihan tanpa biaya tidak ikut dihitung dalam biaya") % {"n": r.uncosted_trainings}
+        index = None if r.impact_index is None else round(r.impact_index, 1)
+        per_jp = None if r.cost_per_jp is None else round(r.cost_per_jp)
+        per_point = None if r.cost_per_impact_point is None else round(r.cost_per_impact_point)
+        return [r.trainings, r.uncosted_trainings, r.participants, r.jp, r.costed_participants, r.cost, per_jp, r.impact_n, index, per_point, note]
+
+    def rows() -> Iterator[list[Any]]:
+        for r in report.by_provider:
+            yield [_("Penyelenggara"), r.label, *figures(r)]
+        for r in report.by_kind:
+            yield [_("Jenis pelatihan"), r.label, *figures(r)]
+        if report.total is not None:
+            yield [_("Semua"), _("Jumlah"), *figures(report.total)]
+
+    return headers, rows()

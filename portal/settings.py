@@ -83,6 +83,8 @@ class Settings:
     base_url: str = "http://127.0.0.1:8000"
     # at most one reminder per person and kind within this many days (portal.services.reminders)
     reminder_interval_days: int = 3
+    # who to contact for help, shown on the Bantuan pages (/bantuan, /bantuan/masuk)
+    help_contact: str = "Bidang Pengembangan Kompetensi, BKPSDM Kota Tanjungpinang (hari dan jam kerja)"
 
     @property
     def smtp_configured(self) -> bool:
@@ -159,6 +161,7 @@ class Settings:
             access_log=_bool(env.get("PORTAL_ACCESS_LOG"), True),
             purge_interval_minutes=_int(env, "PORTAL_PURGE_INTERVAL_MINUTES", defaults.purge_interval_minutes),
             reminder_interval_days=interval,
+            help_contact=env.get("PORTAL_HELP_CONTACT", "").strip() or defaults.help_contact,
             **smtp,
             audit_retention_days=_days(env, "PORTAL_AUDIT_RETENTION_DAYS", defaults.audit_retention_days),
             correction_retention_days=_days(env, "PORTAL_CORRECTION_RETENTION_DAYS", defaults.correction_retention_days),

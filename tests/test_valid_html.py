@@ -1,6 +1,6 @@
 """Every page is valid HTML (issue 16): a crawl of every GET route of tests/test_route_guards.py ROUTES,
-each by a role that may see it (with an object of its own when it has one), plus Beranda and Bantuan of
-every role, checked by the Nu Html Checker in one run (tests/html_check.py). The browser journeys check
+each by a role that may see it (with an object of its own when it has one; the public pages logged out),
+plus Beranda and Bantuan of every role, checked by the Nu Html Checker in one run (tests/html_check.py). The browser journeys check
 the pages they visit as well (tests/conftest.py, fixture `page`).
 
 SQLite only: the markup does not depend on the database.
@@ -45,7 +45,9 @@ def _crawl(site: Site) -> dict[str, str]:
         if method != "GET":
             continue
         roles = [r for r in ROLES if rule.access in ROLE_ACCESS[r]]
-        if path not in EVERY_ROLE:
+        if rule.access == "public":
+            roles = ["anonymous"]  # logged in, the login page redirects
+        elif path not in EVERY_ROLE:
             owners = [r for r in roles if r != "anonymous" and ids_for(site, rule, r)[1]]
             roles = (owners or roles)[:1]
         for role in roles:

@@ -239,6 +239,8 @@ def live_server(sqlite_templates: dict[str, Path], work_dir: Path) -> Iterator[r
     finally:
         server.stop()
     pages = {f"{p.name} (browser journeys)": p.read_text(encoding="utf-8") for p in sorted(pages_dir.glob("*.html"))}
+    if not pages:
+        pytest.fail("the live server kept no page to validate: tests/live_app.py no longer captures", pytrace=False)
     errors = html_check.validate(pages)
     if errors:
         pytest.fail(html_check.report(errors, len(pages)), pytrace=False)

@@ -31,8 +31,8 @@ from portal.web.templating import build_environment
 def route_handlers() -> list:
     """Every controller, by URL prefix (docs/dev/conventions.md has the table prefix -> module -> service)."""
     from portal.web import (
-        account, activation, admin, akpk, application, assessments, auth, home, impact, master, my_data, questionnaires, reminders,
-        reports, surveys, team, trainings,
+        account, activation, admin, akpk, application, assessments, auth, help, home, impact, master, my_data, questionnaires,
+        reminders, reports, surveys, team, trainings,
     )
 
     return [
@@ -55,6 +55,7 @@ def route_handlers() -> list:
         *master.CONTROLLERS,  # /data-master
         *my_data.CONTROLLERS,  # /data-saya
         *admin.CONTROLLERS,  # /admin
+        *help.CONTROLLERS,  # /bantuan
     ]
 
 

@@ -86,6 +86,8 @@ class Settings:
     # the agency named (and its logo shown, a path under static/, or none) at the top of print views
     agency_name: str = "BKPSDM"
     agency_logo: str = ""
+    # who to contact for help, shown on the Bantuan pages (/bantuan, /bantuan/masuk)
+    help_contact: str = "Bidang Pengembangan Kompetensi, BKPSDM Kota Tanjungpinang (hari dan jam kerja)"
 
     @property
     def smtp_configured(self) -> bool:
@@ -164,6 +166,7 @@ class Settings:
             reminder_interval_days=interval,
             agency_name=env.get("PORTAL_AGENCY_NAME", "").strip() or defaults.agency_name,
             agency_logo=_static_path(env.get("PORTAL_AGENCY_LOGO", "")),
+            help_contact=env.get("PORTAL_HELP_CONTACT", "").strip() or defaults.help_contact,
             **smtp,
             audit_retention_days=_days(env, "PORTAL_AUDIT_RETENTION_DAYS", defaults.audit_retention_days),
             correction_retention_days=_days(env, "PORTAL_CORRECTION_RETENTION_DAYS", defaults.correction_retention_days),

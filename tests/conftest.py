@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from tests import rig
+from tests import html_check, rig
 
 DEMO = {
     "employee": "199706112020122026",
@@ -227,13 +227,23 @@ def text_of(html: str) -> str:
 
 @pytest.fixture(scope="session")
 def live_server(sqlite_templates: dict[str, Path], work_dir: Path) -> Iterator[rig.LiveServer]:
+    """The portal served by uvicorn for the browser journeys. Every whole page it serves is kept
+    (tests/live_app.py) and, when the session ends, all of them are validated in one Nu Html Checker run:
+    an invalid page fails the run, listing its errors (issue 16)."""
     path = work_dir / "live.db"
     shutil.copyfile(sqlite_templates["demo"], path)
-    server = rig.LiveServer(f"sqlite:///{path}")
+    pages_dir = work_dir / "live-pages"
+    server = rig.LiveServer(f"sqlite:///{path}", env={"PORTAL_TEST_HTML_DIR": str(pages_dir)}, app="tests.live_app:create_app")
     try:
         yield server
     finally:
         server.stop()
+    pages = {f"{p.name} (browser journeys)": p.read_text(encoding="utf-8") for p in sorted(pages_dir.glob("*.html"))}
+    if not pages:
+        pytest.fail("the live server kept no page to validate: tests/live_app.py no longer captures", pytrace=False)
+    errors = html_check.validate(pages)
+    if errors:
+        pytest.fail(html_check.report(errors, len(pages)), pytrace=False)
 
 
 CHROMIUM = "/usr/bin/chromium"

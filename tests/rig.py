@@ -143,7 +143,9 @@ def sqlite_checkpoint(path: Path) -> None:
 class LiveServer:
     """uvicorn serving the portal on 127.0.0.1 in a child process."""
 
-    def __init__(self, database_url: str, env: dict[str, str] | None = None, workers: int = 1) -> None:
+    def __init__(
+        self, database_url: str, env: dict[str, str] | None = None, workers: int = 1, app: str = "portal.app:create_app"
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.database_url = database_url
@@ -156,7 +158,7 @@ class LiveServer:
             **(env or {}),
         )
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "portal.app:create_app", "--factory", "--host", "127.0.0.1",
+            [sys.executable, "-m", "uvicorn", app, "--factory", "--host", "127.0.0.1",
              "--port", str(self.port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
             cwd=ROOT,
             env=full_env,

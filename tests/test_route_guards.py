@@ -259,6 +259,9 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/admin/akun"): Rule("admin"),
     ("POST", "/admin/akun/buka-kunci"): Rule("admin", ok=(422,)),  # no NIP
     ("GET", _ACCOUNT): Rule("admin", "account"),
+    # Bantuan (web/help.py): per role for the logged-in, and the public page the login page links to
+    ("GET", "/bantuan"): Rule("employee"),
+    ("GET", "/bantuan/masuk"): Rule("public"),
     ("POST", _ACCOUNT + "/peran"): Rule("admin", "account", ok=(422,)),  # no role or action
     ("POST", _ACCOUNT + "/status"): Rule("admin", "account", ok=(422,)),
     ("POST", _ACCOUNT + "/sesi"): Rule("admin", "account", ok=(422,)),

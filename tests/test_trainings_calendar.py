@@ -107,7 +107,7 @@ def test_year_list_shows_trainings_with_participants_and_survey_state(client, db
     assert page.status_code == 200
     text = text_of(page.text)
     assert f"Pelatihan {TODAY.year + 1}" in text and "Pelatihan Daftar Tahunan" in text
-    row = re.search(rf'<tr role="row" id="pelatihan-{tid}">(.*?)</tr>', page.text, re.S).group(1)
+    row = re.search(rf'<tr id="pelatihan-{tid}">(.*?)</tr>', page.text, re.S).group(1)
     assert "2 / 3" in text_of(row) and "24" in text_of(row) and "Belum dipasang" in text_of(row)
     for link in (f"/pelatihan/{tid}/ubah", f"/pelatihan/{tid}/peserta", f"/pelatihan/{tid}/survei"):
         assert link in row

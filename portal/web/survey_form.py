@@ -80,8 +80,8 @@ class CompiledForm:
             elif kind == "hx":
                 if autosave_base is not None:
                     out.append(
-                        f' hx-post="{autosave_base}{qid}" hx-target="find .save-status" hx-swap="outerHTML"'
-                        ' hx-sync="queue last"'
+                        f' data-hx-post="{autosave_base}{qid}" data-hx-target="find .save-status" data-hx-swap="outerHTML"'
+                        ' data-hx-sync="queue last"'
                     )
             elif kind == "cls":
                 if qid in errors:

@@ -4,6 +4,7 @@ the catalogue holds nothing stale. `make messages` brings it up to date (docs/de
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -79,3 +80,17 @@ def test_translations_keep_placeholders_and_markup(english):
                 if text and sorted(PLACEHOLDER.findall(source)) != sorted(PLACEHOLDER.findall(text)):
                     wrong.append((source, text))
     assert not wrong, f"{len(wrong)} translations change placeholders or markup: {wrong[:5]}"
+
+
+def test_no_gettext_call_inside_an_f_string():
+    """pybabel does not look inside f-strings: `f"{_('Teks')}"` is never extracted, so never translated."""
+    calls = ("_", "gettext", "ngettext", "N_", "lazy_gettext")
+    wrong = []
+    for path in sorted((ROOT / "portal").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                for inner in ast.walk(node):
+                    if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id in calls:
+                        if inner.args and isinstance(inner.args[0], ast.Constant):
+                            wrong.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
+    assert not wrong, f"_() with a literal inside an f-string (assign it to a name first): {wrong}"

@@ -358,8 +358,9 @@ def aggregate_export(report: TrainingReport) -> tuple[list[str], list[list[Any]]
     add(summary, None, _("Pelatihan"), value=f"{t.code} · {t.title}")
     add(summary, None, _("Jenis"), value=report.kind_label)
     add(summary, None, _("Penyelenggara"), value=t.provider)
-    add(summary, None, _("Tanggal"), value=f"{t.starts_on.isoformat()} s.d. {t.ends_on.isoformat()}")
-    add(summary, None, _("Kuesioner"), value=f"{report.questionnaire_title} ({_('anonim') if report.anonymous else _('tidak anonim')})")
+    add(summary, None, _("Tanggal"), value=_("%(a)s s.d. %(b)s") % {"a": t.starts_on.isoformat(), "b": t.ends_on.isoformat()})
+    anonymity = _("anonim") if report.anonymous else _("tidak anonim")  # never _() inside an f-string: not extracted
+    add(summary, None, _("Kuesioner"), value=f"{report.questionnaire_title} ({anonymity})")
     add(summary, None, _("Diundang"), count=report.invited)
     add(summary, None, _("Mengisi"), count=report.submitted, pct=rounded(report.response_rate))
     if not report.shown:

@@ -7,7 +7,10 @@ PORT   ?= 8000
 PIP    := $(BIN)/pip install --disable-pip-version-check --progress-bar off
 STEP   := @printf '\n==> %s\n' 
 
-.PHONY: run test install install-test migrate demo clean bench check-migrations
+.PHONY: run test install install-test migrate demo clean bench check-migrations messages
+
+# translations: each portal/locale/<lang>/LC_MESSAGES/messages.po compiled to its .mo (not committed)
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard portal/locale/*/LC_MESSAGES/messages.po))
 
 $(BIN)/python:
 	$(STEP) "Membuat virtualenv $(VENV)"
@@ -23,8 +26,19 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(PIP) -e '.[test]'
 	touch $(VENV)/.installed $@
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install: $(VENV)/.installed $(MO_FILES)
+install-test: $(VENV)/.installed-test $(MO_FILES)
+
+%.mo: %.po | $(BIN)/python
+	$(STEP) "Mengompilasi terjemahan $<"
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+## make messages: extract every marked string and update the catalogues (docs/dev/i18n.md)
+messages: install
+	@mkdir -p var
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext --no-wrap --no-location --sort-output \
+		--project="Portal Kompetensi ASN" -o var/messages.pot .
+	$(BIN)/pybabel update -i var/messages.pot -d portal/locale --no-wrap --no-fuzzy-matching --ignore-obsolete
 
 migrate: install
 	$(STEP) "Menerapkan migrasi basis data"

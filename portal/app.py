@@ -15,7 +15,6 @@ from litestar.exceptions import (
     PermissionDeniedException,
 )
 from litestar.plugins.htmx import HTMXPlugin
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
@@ -25,7 +24,7 @@ from portal.services.accounts.jobs import Housekeeping
 from portal.settings import Settings
 from portal.web import core
 from portal.web.middleware import auth_middleware, security_headers_middleware
-from portal.web.templating import build_environment
+from portal.web.templating import LocalisedTemplateEngine
 
 
 def route_handlers() -> list:
@@ -73,7 +72,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     engine = make_engine(settings)
     reads = ReadRunner(engine)
     housekeeping = Housekeeping(engine, settings)  # purges expired sessions and login failures (docs/operations.md)
-    jinja_env = build_environment(settings.timezone, settings.locale)
+    templates = LocalisedTemplateEngine(settings.timezone, settings.locale)
     static = create_static_files_router(
         path=core.STATIC_PATH,
         directories=[core.STATIC_DIR],
@@ -92,7 +91,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # sessions, then the CSRF check bound to them (portal.web.core; not Litestar's double-submit
         # cookie, which is not tied to the session)
         middleware=[auth_middleware],
-        template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(jinja_env)),
+        template_config=TemplateConfig(engine=templates),
         plugins=[HTMXPlugin()],
         exception_handlers={
             NotAuthorizedException: core.not_authorized_handler,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+from portal.i18n import N_
 
 # An enrolment whose person took part: credited with its JP, invited to the L1 survey, rated by the
 # supervisor for L3 and counted as a participant in every report.
@@ -70,42 +71,42 @@ def l3_schedule(ends_on: date, due_days: int | None, window_days: int = L3_WINDO
 # Forms of competency development (PermenPANRB 38/2017, Peraturan LAN 10/2018): classroom (klasikal) and
 # non-classroom (non_klasikal), with the label HR sees. The stored value is the key.
 TRAINING_KINDS: dict[str, tuple[str, str]] = {
-    "pelatihan": ("Pelatihan", "klasikal"),
-    "seminar": ("Seminar", "klasikal"),
-    "workshop": ("Workshop", "klasikal"),
-    "kursus": ("Kursus", "klasikal"),
-    "penataran": ("Penataran", "klasikal"),
-    "bimtek": ("Bimbingan teknis", "klasikal"),
-    "sosialisasi": ("Sosialisasi", "klasikal"),
-    "coaching": ("Coaching", "non_klasikal"),
-    "mentoring": ("Mentoring", "non_klasikal"),
-    "e_learning": ("E-learning", "non_klasikal"),
-    "jarak_jauh": ("Pelatihan jarak jauh", "non_klasikal"),
-    "magang": ("Magang", "non_klasikal"),
-    "benchmarking": ("Benchmarking", "non_klasikal"),
-    "pertukaran": ("Pertukaran pegawai", "non_klasikal"),
-    "datasering": ("Detasering (secondment)", "non_klasikal"),
-    "belajar_mandiri": ("Belajar mandiri", "non_klasikal"),
-    "komunitas_belajar": ("Komunitas belajar", "non_klasikal"),
+    "pelatihan": (N_("Pelatihan"), "klasikal"),
+    "seminar": (N_("Seminar"), "klasikal"),
+    "workshop": (N_("Workshop"), "klasikal"),
+    "kursus": (N_("Kursus"), "klasikal"),
+    "penataran": (N_("Penataran"), "klasikal"),
+    "bimtek": (N_("Bimbingan teknis"), "klasikal"),
+    "sosialisasi": (N_("Sosialisasi"), "klasikal"),
+    "coaching": (N_("Coaching"), "non_klasikal"),
+    "mentoring": (N_("Mentoring"), "non_klasikal"),
+    "e_learning": (N_("E-learning"), "non_klasikal"),
+    "jarak_jauh": (N_("Pelatihan jarak jauh"), "non_klasikal"),
+    "magang": (N_("Magang"), "non_klasikal"),
+    "benchmarking": (N_("Benchmarking"), "non_klasikal"),
+    "pertukaran": (N_("Pertukaran pegawai"), "non_klasikal"),
+    "datasering": (N_("Detasering (secondment)"), "non_klasikal"),
+    "belajar_mandiri": (N_("Belajar mandiri"), "non_klasikal"),
+    "komunitas_belajar": (N_("Komunitas belajar"), "non_klasikal"),
 }
-TRAINING_MODES: dict[str, str] = {"klasikal": "Klasikal", "non_klasikal": "Non-klasikal"}
+TRAINING_MODES: dict[str, str] = {"klasikal": N_("Klasikal"), "non_klasikal": N_("Non-klasikal")}
 
 
 # Position classes (jabatan) from the highest structural class down, then functional classes by level,
 # with the label HR sees; the stored value is the key (models.POSITION_CLASSES guards it).
 POSITION_CLASS_LABELS: dict[str, str] = {
-    "jpt_madya": "JPT Madya",
-    "jpt_pratama": "JPT Pratama",
-    "administrator": "Administrator",
-    "pengawas": "Pengawas",
-    "pelaksana": "Pelaksana",
-    "fungsional_ahli_utama": "Fungsional Ahli Utama",
-    "fungsional_ahli_madya": "Fungsional Ahli Madya",
-    "fungsional_ahli_muda": "Fungsional Ahli Muda",
-    "fungsional_ahli_pertama": "Fungsional Ahli Pertama",
-    "fungsional_penyelia": "Fungsional Penyelia",
-    "fungsional_mahir": "Fungsional Mahir",
-    "fungsional_terampil": "Fungsional Terampil",
+    "jpt_madya": N_("JPT Madya"),
+    "jpt_pratama": N_("JPT Pratama"),
+    "administrator": N_("Administrator"),
+    "pengawas": N_("Pengawas"),
+    "pelaksana": N_("Pelaksana"),
+    "fungsional_ahli_utama": N_("Fungsional Ahli Utama"),
+    "fungsional_ahli_madya": N_("Fungsional Ahli Madya"),
+    "fungsional_ahli_muda": N_("Fungsional Ahli Muda"),
+    "fungsional_ahli_pertama": N_("Fungsional Ahli Pertama"),
+    "fungsional_penyelia": N_("Fungsional Penyelia"),
+    "fungsional_mahir": N_("Fungsional Mahir"),
+    "fungsional_terampil": N_("Fungsional Terampil"),
 }
 
 # The required level of every managerial (and the socio-cultural) competency by position class, when a

@@ -165,6 +165,7 @@ from collections.abc import Iterable as _Iterable
 from dataclasses import dataclass as _dataclass
 from decimal import ROUND_HALF_UP as _ROUND_HALF_UP
 from decimal import Decimal as _Decimal
+from portal.i18n import N_
 
 FORMULA_VERSION = "v1"
 IMPACT_WEIGHTS: dict[str, dict[str, float]] = {
@@ -179,10 +180,10 @@ IMPACT_CATEGORIES: tuple[tuple[float, str], ...] = (
     (0.0, "tidak_berdampak"),
 )
 IMPACT_CATEGORY_LABELS = {
-    "tidak_berdampak": "Tidak berdampak",
-    "kurang_berdampak": "Kurang berdampak",
-    "cukup_berdampak": "Cukup berdampak",
-    "sangat_berdampak": "Sangat berdampak",
+    "tidak_berdampak": N_("Tidak berdampak"),
+    "kurang_berdampak": N_("Kurang berdampak"),
+    "cukup_berdampak": N_("Cukup berdampak"),
+    "sangat_berdampak": N_("Sangat berdampak"),
 }
 
 

@@ -243,6 +243,25 @@ def test_the_activation_link_is_e_mailed_when_smtp_is_configured(db_url, setting
     assert not msg.is_multipart() or msg.get_body(preferencelist=("html",)) is None  # plain text only
 
 
+def test_the_link_e_mail_is_in_the_language_chosen_on_the_recipient_s_account(db_url, settings, db, smtp_server):  # noqa: F811
+    """HR works in Bahasa Indonesia; the newcomer chose English: the e-mail is English, date included."""
+    person = _newcomer(db)
+    person.locale = "en"
+    db.add(person)
+    db.commit()
+    with TestClient(create_app(smtp_settings(settings, smtp_server)), base_url="http://testserver.local") as hr:
+        login(hr, DEMO["hr"])
+        page = post(hr, f"/data-master/pegawai/{person.id}/aktivasi")
+        assert "1 tautan dikirim lewat email" in text_of(page.text), "HR's page stays in HR's language"
+    (msg,) = _wait_for(smtp_server, 1)
+    assert msg["Subject"] == "Activate your Portal Kompetensi ASN account"
+    body = text_body(msg)
+    assert body.startswith(f"Dear {person.name},") and person.nip in body and "can be used only once" in body
+    assert "Yth." not in body and "Tautan" not in body
+    expires = re.search(r"valid until (.+)\.", body).group(1)
+    assert re.search(r"(January|February|March|April|May|June|July|August|September|October|November|December)", expires), expires
+
+
 def test_forgotten_password_sends_a_link_to_a_known_address_and_says_the_same_for_an_unknown_nip(settings, db, smtp_server):  # noqa: F811
     me = db.execute(select(Employee).where(Employee.nip == DEMO["employee"])).scalar_one()
     me.email = "pegawai@kompetensi.test"

@@ -124,6 +124,28 @@ def test_hr_confirms_then_sends_one_mail_per_pending_person_and_nobody_else(clie
     assert smtp_server.messages() == []
 
 
+def test_each_reminder_is_in_the_language_chosen_on_its_recipient_s_account(client, db, smtp_server):
+    """HR sends from an Indonesian page; the employee who chose English gets an English reminder, the
+    others (no choice) the portal's Bahasa Indonesia."""
+    s = make_survey(db, NIPS)
+    db.execute(update(Employee).where(Employee.nip == DEMO["employee"]).values(locale="en"))
+    db.commit()
+    login(client, DEMO["hr"])
+    _page, resp = _confirm_and_send(client, f"jenis=l1&pelatihan={s['training_id']}")
+    assert resp.status_code == 200 and '<html lang="id">' in resp.text, "HR's page stays in HR's language"
+    received = {m.to: m for m in smtp_server.messages()}
+    assert set(received) == {_email_of(db, n) for n in NIPS}
+    english = received.pop(_email_of(db, DEMO["employee"]))
+    assert english.subject.startswith("Reminder: ") and _title(db, s) in english.text, english.subject  # the demo has more
+    assert "You have not yet filled in the survey for the following trainings:" in english.text
+    assert english.text.startswith("Dear ") and "Thank you." in english.text and "(due " in english.text
+    assert "Fill in the survey on Portal Kompetensi ASN:" in english.text and f"{BASE_URL}/survei" in english.text
+    assert "please do not reply to this e-mail" in english.text
+    assert not re.search(r"\b(Yth|Anda|Terima kasih|batas|Pengingat)\b", english.subject + english.text), english.text
+    for m in received.values():
+        assert m.subject.startswith("Pengingat") and "Yth." in m.text and "Terima kasih." in m.text
+
+
 def test_the_mail_names_the_training_and_links_to_the_survey_from_the_base_url_not_the_host_header(client, db, smtp_server):
     s = make_survey(db, (PEERS[0],))
     login(client, DEMO["hr"])

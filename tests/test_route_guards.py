@@ -97,6 +97,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/login"): Rule("public", ok=(200, 303)),  # logged in: 303 to Beranda
     ("POST", "/login"): Rule("public", ok=(422,)),  # empty form: nobody logged in or out
     ("POST", "/logout"): Rule("public", ok=(303,), ends_session=True),
+    ("POST", "/akun/bahasa"): Rule("public", ok=(303,)),  # empty form: nothing changed, back to Beranda
     ("GET", "/healthz"): Rule("public"),
     ("GET", "/"): Rule("employee"),
     # AKPK self-assessment (web/assessments.py): the subject is always the user, the path has no person id

@@ -10,6 +10,7 @@ read ahead; SQLite 2.53 s and 2.57 s (its reads hold the GIL longer: no gain, no
 
 from __future__ import annotations
 
+import contextvars
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -47,7 +48,7 @@ def read_ahead(open_chunks: Callable[[], Iterable[T]], depth: int = 4) -> Iterat
         finally:
             put(_DONE)
 
-    thread = threading.Thread(target=reader, name="read-ahead", daemon=True)
+    thread = threading.Thread(target=contextvars.copy_context().run, args=(reader,), name="read-ahead", daemon=True)  # the request's locale too
     thread.start()
     try:
         while True:

@@ -54,4 +54,7 @@ class Employee(SQLModel, table=True):
     # the account is switched off by an admin (no login, no link) while the employee stays in the
     # organisation and its reports; `is_active` = False is someone who left (Data Master)
     account_disabled: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # the language the person chose for the portal and its e-mails ("id", "en"); None: the default
+    # (PORTAL_LOCALE) — portal.i18n.SUPPORTED_LOCALES
+    locale: str | None = Field(default=None, max_length=5)
     created_at: datetime = Field(default_factory=utcnow)

@@ -1,4 +1,5 @@
-"""One's own account (/akun, every logged-in user): changing the password. A refused form is the form
+"""One's own account (/akun): changing the password (logged in), and the language switch of the footer
+(/akun/bahasa, also before login: then remembered in a cookie instead of on the account). A refused form is the form
 again (422, 429 while the NIP is locked) with every message next to its field and in the summary; a
 password typed is never written back into the page."""
 
@@ -7,13 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.datastructures import Cookie
 
-from portal import security
+from portal import i18n, security
 from portal.i18n import _
 from portal.services import accounts
-from portal.services.accounts import passwords
+from portal.services.accounts import passwords, preferences
 from portal.web.auth import session_response, user_agent
-from portal.web.core import DB, Config, FormData, User, render
+from portal.web.core import DB, LOCALE_COOKIE, Config, FormData, User, first_value, flash, redirect, render, safe_next
 from portal.web.middleware import client_address
 
 FIELDS = ("current", "new", "repeat")  # the form's fields, in the order of the page (error summary)
@@ -43,4 +45,27 @@ class PasswordController(Controller):
         return session_response(request, settings, outcome.token, "/")
 
 
-CONTROLLERS = [PasswordController]
+class LanguageController(Controller):
+    path = "/akun/bahasa"
+
+    @post(sync_to_thread=True, opt={"public": True})
+    def switch(self, request: Request, db: DB, settings: Config, data: FormData) -> Any:
+        """The footer's switch: remembered on the account (and its e-mails), or before login in a cookie;
+        back to the page it was used on."""
+        locale = i18n.supported(first_value(data.get("locale")))
+        back = safe_next(first_value(data.get("next")))
+        user = request.scope.get("user")
+        if locale is None:
+            return redirect(request, back)
+        if user is None:
+            response = redirect(request, back)
+            response.cookies.append(Cookie(key=LOCALE_COOKIE, value=locale, path="/", max_age=365 * 86400,
+                                       secure=settings.secure_cookies, httponly=True, samesite="lax"))
+            return response
+        preferences.set_locale(db, user.id, locale)
+        with i18n.use_locale(locale):
+            flash(db, user, _("Bahasa portal diganti ke %(language)s.") % {"language": i18n.LOCALE_NAMES[locale]})
+        return redirect(request, back)
+
+
+CONTROLLERS = [PasswordController, LanguageController]

@@ -8,7 +8,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
 
-from portal.i18n import _
+from portal.i18n import N_, _
 from portal.services import accounts
 from portal.settings import Settings
 from portal.web.core import (
@@ -24,7 +24,7 @@ from portal.web.core import (
 )
 from portal.web.middleware import client_address
 
-GENERIC_LOGIN_ERROR = "NIP atau kata sandi salah."
+GENERIC_LOGIN_ERROR = N_("NIP atau kata sandi salah.")
 
 
 def user_agent(request: Request) -> str:

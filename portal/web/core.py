@@ -35,7 +35,7 @@ from sqlmodel import Session
 
 from portal import security
 from portal.db import dialect
-from portal.i18n import _
+from portal.i18n import N_, _
 from portal.services import accounts
 from portal.services.accounts import CurrentUser
 from portal.settings import Settings
@@ -136,8 +136,9 @@ def provide_user(request: Request) -> CurrentUser:
 
 # --------------------------------------------------------------------------- CSRF, logs (the middleware is in portal.web.middleware)
 
-CSRF_REFUSED = "Formulir ini sudah kedaluwarsa atau tidak sah. Muat ulang halaman, lalu coba lagi."
+CSRF_REFUSED = N_("Formulir ini sudah kedaluwarsa atau tidak sah. Muat ulang halaman, lalu coba lagi.")
 CSRF_FIELD = "_csrf_token"
+LOCALE_COOKIE = "portal_locale"  # the language chosen before login (web/account.py); after login: the account's
 
 
 SURVEY_PREFIX = "/survei"
@@ -262,6 +263,7 @@ def render(
     ctx = dict(context or {})
     ctx.setdefault("user", user)
     ctx.setdefault("nav", nav_for(user, request.url.path))
+    ctx.setdefault("here", _here(request))
     if db is not None and user is not None and user.has_flash and "flash" not in ctx:
         ctx["flash"] = accounts.pop_flash(db, user.session_key)
     ctx.setdefault("flash", None)
@@ -274,6 +276,13 @@ def render(
     return Template(
         template_name=template, context=ctx, status_code=status_code, headers=hdrs, media_type=MediaType.HTML, cookies=cookies
     )
+
+
+def _here(request: Request) -> str:
+    """Where the footer's language switch returns to: this page; after a POST, the page the form was on."""
+    if request.method == "GET":
+        return safe_next(request.url.path + ("?" + request.url.query if request.url.query else ""))
+    return safe_next(urlsplit(request.headers.get("referer", "/")).path)
 
 
 def wants_fragment(request: Request) -> bool:

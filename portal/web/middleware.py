@@ -13,7 +13,7 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlalchemy.engine import Engine
 
-from portal import security
+from portal import i18n, security
 from portal.i18n import _
 from portal.services import accounts
 from portal.services.accounts import CurrentUser
@@ -21,6 +21,7 @@ from portal.settings import Settings
 from portal.web.core import (
     CSRF_FIELD,
     CSRF_REFUSED,
+    LOCALE_COOKIE,
     STATIC_PATH,
     access_log,
     loggable_path,
@@ -54,6 +55,19 @@ def client_address(scope: Scope, settings: Settings) -> str:
     return security.client_ip(peer, forwarded, settings.trusted_proxies)
 
 
+def _header(scope: Scope, name: bytes) -> str | None:
+    return next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == name), None)
+
+
+def request_locale(scope: Scope, settings: Settings, user: CurrentUser | None) -> str:
+    """The language of a request: the one chosen on the account; before login the one chosen with the
+    switch (a cookie), else the browser's (Accept-Language); else the portal's default (PORTAL_LOCALE)."""
+    if user is not None:
+        return i18n.supported(user.locale) or i18n.supported(settings.locale) or i18n.DEFAULT_LOCALE
+    chosen = i18n.supported(_cookie(scope, LOCALE_COOKIE))
+    return chosen or i18n.negotiate(_header(scope, b"accept-language"), settings.locale)
+
+
 def auth_middleware(app: ASGIApp) -> ASGIApp:
     """Resolve the session cookie into `scope["user"]` (a CurrentUser or None), then refuse an unsafe
     request without the CSRF token of its session (or, before login, of its pre-session cookie) and a
@@ -74,6 +88,8 @@ def auth_middleware(app: ASGIApp) -> ASGIApp:
                         await anyio.to_thread.run_sync(_keep_session, state.engine, token, upkeep)
                     scope["user"] = user
                     scope["auth"] = token
+                    # the account's language (the outer layer set the browser's); threads copy it
+                    i18n.set_locale(request_locale(scope, settings, user))
                 handler = scope.get("route_handler")
                 opt: dict[str, Any] = handler.opt if handler is not None else {}
                 # an anonymous request to a page behind login is left to the login guard (401 -> the
@@ -161,9 +177,13 @@ def security_headers_middleware(app: ASGIApp, settings: Settings) -> ASGIApp:
                 message = {**message, "body": b""}
             await send(message)
 
+        # the language before anything is known of the session (404 of an unknown path, the login
+        # page); the auth middleware replaces it with the account's
+        locale = i18n.set_locale(request_locale(scope, settings, None))
         try:
             await app({**scope, "method": "GET"} if head else scope, receive, send_wrapper)
         finally:
+            i18n.reset_locale(locale)
             if settings.access_log:
                 _log_access(scope, settings, status, started)
 

@@ -16,6 +16,7 @@ from typing import Any
 from litestar import Request
 from markupsafe import Markup, escape
 
+from portal import i18n
 from portal.i18n import _
 from portal.services import questionnaires as qsvc
 from portal.services import surveys as svc
@@ -101,17 +102,18 @@ class CompiledForm:
         return Markup("".join(out))
 
 
-_compiled: OrderedDict[tuple[str, int, int], CompiledForm] = OrderedDict()
+# keyed by (database, questionnaire, revision, locale): the form's words are in the request's language
+_compiled: OrderedDict[tuple[str, int, int, str], CompiledForm] = OrderedDict()
 _compiled_lock = threading.Lock()
 
 
 def compiled_form(request: Request, structure: Structure) -> CompiledForm:
-    key = (structure.db_token, structure.questionnaire_id, structure.revision)
+    key = (structure.db_token, structure.questionnaire_id, structure.revision, i18n.current_locale())
     with _compiled_lock:
         hit = _compiled.get(key)
     if hit is not None:
         return hit
-    env = request.app.template_engine.engine
+    env = request.app.template_engine.environment()  # the request's locale (LocalisedTemplateEngine)
     html = env.get_template("surveys/_questions.html").render(
         structure=structure, slot=_Slot(), likert_labels=qsvc.LIKERT_LABELS
     )

@@ -231,7 +231,7 @@ def _receipt_url(invitation_id: int, *, again: bool) -> str:
 
 
 def _date(request: Request, value: date) -> str:
-    return request.app.template_engine.engine.filters["date"](value)
+    return request.app.template_engine.environment().filters["date"](value)
 
 
 CONTROLLERS = [SurveyListController, SurveyController]

@@ -1,4 +1,5 @@
-"""The Jinja2 environment: autoescape, gettext, Indonesian formatting filters."""
+"""The Jinja2 environments, one per locale: autoescape, gettext, the locale's formatting filters, and the
+template engine that renders each request with the environment of its locale (portal.i18n)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, Template, TemplateNotFound, pass_context, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
+from litestar.exceptions import TemplateNotFoundException
+from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup
 
 from portal import i18n
@@ -104,7 +107,35 @@ def build_environment(timezone: str = i18n.DEFAULT_ZONE, locale: str = i18n.DEFA
     env.filters["time"] = lambda v: i18n.format_time(v, locale, timezone)
     # memoised: a dashboard shows about a thousand numbers, most of them repeated (counts,
     # percentages), and Babel takes ~30 us for each
-    env.filters["num"] = _memoised(lambda v, digits=0: i18n.format_number(v, digits, locale))
+    env.filters["num"] = _memoised(lambda v, digits=0, signed=False: i18n.format_number(v, digits, locale, signed))
+    env.filters["percent"] = _memoised(lambda v, digits=0, signed=False: i18n.format_percent(v, digits, locale, signed))
+    env.globals["locale"] = locale
+    env.globals["locale_names"] = i18n.LOCALE_NAMES
     env.globals["static_url"] = static_url
     env.globals["whatsapp_url"] = whatsapp_url
     return env
+
+
+class LocalisedTemplateEngine(JinjaTemplateEngine):
+    """Litestar's Jinja engine with one environment per supported locale: a template is taken from the
+    environment of the request's locale (`portal.i18n.current_locale()`, set by the ASGI layers), so
+    constant messages stay translated at compile time (ConstantTranslations) and the filters format
+    in that locale. `self.engine` is the default locale's environment."""
+
+    def __init__(self, timezone: str = i18n.DEFAULT_ZONE, default_locale: str = i18n.DEFAULT_LOCALE) -> None:
+        self.environments = {locale: build_environment(timezone, locale) for locale in i18n.SUPPORTED_LOCALES}
+        default = i18n.supported(default_locale) or i18n.DEFAULT_LOCALE
+        super().__init__(engine_instance=self.environments[default])
+
+    def environment(self, locale: str | None = None) -> Environment:
+        return self.environments.get(locale or i18n.current_locale(), self.engine)
+
+    def get_template(self, template_name: str) -> Template:
+        try:
+            return self.environment().get_template(name=template_name)
+        except TemplateNotFound as exc:
+            raise TemplateNotFoundException(template_name=template_name) from exc
+
+    def register_template_callable(self, key: str, template_callable: Any) -> None:
+        for env in getattr(self, "environments", {}).values():
+            env.globals[key] = pass_context(template_callable)

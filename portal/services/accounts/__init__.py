@@ -7,6 +7,7 @@
 - `tokens`: one-time links (code, hash, issue, find, use).
 - `activation`: a unit's hand-out of activation links, the forgotten-password request, the e-mail.
 - `admin`: accounts for the administrator (list, roles, switch off, unlock, end sessions; the last-admin rule).
+- `preferences`: the language chosen on an account.
 - `jobs`: the purge of expired sessions, failures and links, and its in-app periodic task.
 """
 

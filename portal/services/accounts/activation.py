@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, func, select
 from sqlmodel import Session
 
-from portal import mail
+from portal import i18n, mail
 from portal.db import dialect
 from portal.i18n import _, format_datetime
 from portal.models import Employee, PasswordResetRequest, utcnow
@@ -134,8 +134,9 @@ def link_url(base_url: str, code: str) -> str:
 
 
 def message(link: tokens.IssuedLink, url: str, settings: Settings) -> tuple[str, str]:
-    """Subject and plain text of the e-mail carrying a link (short, Indonesian)."""
-    expires = format_datetime(link.expires_at, settings.locale, settings.timezone)
+    """Subject and plain text of the e-mail carrying a link (short), in the language of the running
+    context: `send_links` renders each one in its recipient's (`i18n.use_locale`)."""
+    expires = format_datetime(link.expires_at, i18n.current_locale(), settings.timezone)
     if link.purpose == "activation":
         subject = _("Aktifkan akun Portal Kompetensi ASN Anda")
         first = _("Akun Portal Kompetensi ASN untuk NIP %(nip)s sudah dibuat. Buka tautan berikut untuk membuat kata sandi:")
@@ -157,7 +158,8 @@ def message(link: tokens.IssuedLink, url: str, settings: Settings) -> tuple[str,
 
 
 def send_links(settings: Settings, links: list[tokens.IssuedLink]) -> int:
-    """E-mail each link to its person's address (those without one are skipped) on one SMTP connection;
+    """E-mail each link to its person's address (those without one are skipped) on one SMTP connection,
+    each in the language chosen on the person's account (the portal's when none);
     returns how many were sent. Does nothing (0) while SMTP is not configured. Never raises: a refused
     address or a dead server is logged by portal.mail (without the link) and counted out."""
     if not mail_enabled(settings):
@@ -167,7 +169,8 @@ def send_links(settings: Settings, links: list[tokens.IssuedLink]) -> int:
         for link in links:
             if not link.email:
                 continue
-            subject, text = message(link, link_url(settings.base_url, link.code), settings)
+            with i18n.use_locale(link.locale or settings.locale):  # the recipient's language
+                subject, text = message(link, link_url(settings.base_url, link.code), settings)
             result = mailer.send(link.email, subject, text)
             if result.sent:
                 sent += 1

@@ -38,6 +38,7 @@ class CurrentUser:
     is_supervisor: bool
     session_key: str
     has_flash: bool = False
+    locale: str | None = None  # the language chosen on the account (None: the portal's default)
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -163,6 +164,7 @@ def _user_select():  # noqa: ANN202
             Employee.is_admin,
             Employee.is_active,
             Employee.account_disabled,
+            Employee.locale,
             Unit.name.label("unit_name"),
             Position.name.label("position_name"),
             reports.label("is_supervisor"),
@@ -200,6 +202,7 @@ def read_session(conn: Connection, settings: Settings, token: str, now: datetime
         is_supervisor=bool(row["is_supervisor"]),
         session_key=key,
         has_flash=bool(row["has_flash"]),
+        locale=row["locale"],
     )
     return user, ("touch" if (now - last_seen_at).total_seconds() > SESSION_TOUCH_SECONDS else None)
 

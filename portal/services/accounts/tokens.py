@@ -65,6 +65,7 @@ class IssuedLink:
     purpose: str
     code: str  # shown form, with dashes
     expires_at: datetime
+    locale: str | None = None  # the language chosen on the account (None: the portal's), for its e-mail
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class Target:
     unit: str | None
     is_admin: bool
     has_password: bool
+    locale: str | None = None
 
 
 def may_issue(actor_is_admin: bool, target_is_admin: bool) -> bool:
@@ -97,6 +99,7 @@ def target_select():  # noqa: ANN201
             Unit.name.label("unit"),
             Employee.is_admin,
             Employee.password_hash.isnot(None).label("has_password"),
+            Employee.locale,
         )
         .outerjoin(Unit, Unit.id == Employee.unit_id)
         .where(Employee.is_active.is_(True), Employee.account_disabled.is_(False))
@@ -120,7 +123,7 @@ def issue(
     for t in targets:
         code = new_code()
         purpose = "reset" if t.has_password else "activation"
-        links.append(IssuedLink(t.id, t.nip, t.name, t.email, t.unit, purpose, shown_code(code), expires_at))
+        links.append(IssuedLink(t.id, t.nip, t.name, t.email, t.unit, purpose, shown_code(code), expires_at, t.locale))
         rows.append({"token_hash": code_hash(code), "purpose": purpose, "employee_id": t.id, "created_by": actor_id,
                      "created_at": now, "expires_at": expires_at})
         events.append((t.id, purpose))

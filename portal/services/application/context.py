@@ -21,10 +21,11 @@ from portal.rules import L3_DUE_DAYS, L3_WINDOW_DAYS, PARTICIPANT_STATUSES, L3Sc
 from portal.services import questionnaires as qsvc
 from portal.services.questionnaires import Structure
 from portal.services.surveys import AnswerValue
+from portal.i18n import N_
 
 ROLES = ("supervisor", "self")
 # 1-5 scale of the L3 forms: a rating of the work, not agreement with a statement
-SCALE_LABELS = ("Sangat kurang", "Kurang", "Cukup", "Baik", "Sangat baik")
+SCALE_LABELS = (N_("Sangat kurang"), N_("Kurang"), N_("Cukup"), N_("Baik"), N_("Sangat baik"))
 
 
 @dataclass(frozen=True)

@@ -10,18 +10,18 @@ from __future__ import annotations
 from typing import Any
 
 from portal.db.dialect import day_number, greatest
-from portal.i18n import _
+from portal.i18n import N_, _
 from portal.models import Training
 from portal.rules import L3_LATE_LIMIT_DAYS, L3_SOON_DAYS
 
 # the states of rules.L3Schedule.state(); plain labels, translated where shown
 STATE_LABELS = {
-    "not_yet": "Belum jatuh tempo",
-    "soon": "Segera jatuh tempo",
-    "due": "Jatuh tempo",
-    "overdue": "Terlambat",
-    "closed": "Ditutup",
-    "submitted": "Terkirim",
+    "not_yet": N_("Belum jatuh tempo"),
+    "soon": N_("Segera jatuh tempo"),
+    "due": N_("Jatuh tempo"),
+    "overdue": N_("Terlambat"),
+    "closed": N_("Ditutup"),
+    "submitted": N_("Terkirim"),
 }
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import or_
 
-from portal.i18n import _
+from portal.i18n import N_, _
 
 PERSON_PREFIX = "employee:"
 # what a person's login history holds: these actions, and any action named "<one of them>.<more>"
@@ -80,15 +80,15 @@ class AuditPage:
 
 Labels = Callable[[str, str], str]  # (action, detail) -> the words for an audit event (the web layer's)
 
-INVITATION_STATUS = {"pending": "Belum diisi", "draft": "Sedang diisi (draf)", "submitted": "Sudah dikirim"}
-RATING_STATUS = {"draft": "Sedang diisi (draf)", "submitted": "Sudah dikirim"}
-RATER_ROLE = {"supervisor": "Atasan langsung", "self": "Laporan diri (Anda)"}
-ENROLLMENT_STATUS = {"registered": "Terdaftar", "attended": "Hadir", "completed": "Selesai", "absent": "Tidak hadir"}
+INVITATION_STATUS = {"pending": N_("Belum diisi"), "draft": N_("Sedang diisi (draf)"), "submitted": N_("Sudah dikirim")}
+RATING_STATUS = {"draft": N_("Sedang diisi (draf)"), "submitted": N_("Sudah dikirim")}
+RATER_ROLE = {"supervisor": N_("Atasan langsung"), "self": N_("Laporan diri (Anda)")}
+ENROLLMENT_STATUS = {"registered": N_("Terdaftar"), "attended": N_("Hadir"), "completed": N_("Selesai"), "absent": N_("Tidak hadir")}
 CORRECTION_SECTION = {
-    "profile": "Profil", "akpk": "Penilaian kompetensi (AKPK)", "surveys": "Survei pelatihan",
-    "application": "Penerapan dan dampak pelatihan", "jp": "Riwayat pelatihan dan JP", "other": "Lainnya",
+    "profile": N_("Profil"), "akpk": N_("Penilaian kompetensi (AKPK)"), "surveys": N_("Survei pelatihan"),
+    "application": N_("Penerapan dan dampak pelatihan"), "jp": N_("Riwayat pelatihan dan JP"), "other": N_("Lainnya"),
 }
-CORRECTION_STATUS = {"open": "Diajukan", "done": "Selesai"}
+CORRECTION_STATUS = {"open": N_("Diajukan"), "done": N_("Selesai")}
 
 
 def label_of(words: dict[str, str], key: str | None, default: str = "–") -> str:

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
-from portal.i18n import _
+from portal.i18n import N_, _
 from portal.models import EmployeeJp
 from portal.services.accounts import audit
 from portal.services.privacy._types import (
@@ -54,8 +54,8 @@ PAGE_CAPS = {
     "riwayat_masuk": 20, "sesi": 10, "akses": 20, "koreksi": 10,
 }
 ANONYMOUS_NOTE = (
-    "Jawaban survei anonim tidak termasuk di sini: jawaban itu disimpan tanpa tautan ke siapa pun, sehingga "
-    "portal sendiri tidak dapat menemukan mana jawaban Anda."
+    N_("Jawaban survei anonim tidak termasuk di sini: jawaban itu disimpan tanpa tautan ke siapa pun, sehingga "
+    "portal sendiri tidak dapat menemukan mana jawaban Anda.")
 )
 DOWNLOAD_ACTION = "mydata.download"
 FORMATS = ("json", "xlsx")

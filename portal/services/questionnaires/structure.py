@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
-from portal.i18n import _
+from portal.i18n import N_, _
 from portal.models import (
     Question,
     Questionnaire,
@@ -22,27 +22,27 @@ from portal.models import (
     Training,
 )
 
-LIKERT_LABELS = ("Sangat tidak setuju", "Tidak setuju", "Netral", "Setuju", "Sangat setuju")
+LIKERT_LABELS = (N_("Sangat tidak setuju"), N_("Tidak setuju"), N_("Netral"), N_("Setuju"), N_("Sangat setuju"))
 KIND_LABELS = {
-    "likert5": "Skala setuju 1–5",
-    "scale0_10": "Skala 0–10 (rekomendasi)",
-    "single": "Pilihan tunggal",
-    "multi": "Pilihan ganda (boleh lebih dari satu)",
-    "text": "Isian bebas",
+    "likert5": N_("Skala setuju 1–5"),
+    "scale0_10": N_("Skala 0–10 (rekomendasi)"),
+    "single": N_("Pilihan tunggal"),
+    "multi": N_("Pilihan ganda (boleh lebih dari satu)"),
+    "text": N_("Isian bebas"),
 }
 DIMENSION_LABELS = {
-    "materi": "Materi",
-    "fasilitator": "Fasilitator",
-    "sarana": "Sarana",
-    "penyelenggaraan": "Penyelenggaraan",
-    "relevansi": "Relevansi",
-    "penerapan": "Penerapan",
-    "lainnya": "Lainnya (bebas)",
+    "materi": N_("Materi"),
+    "fasilitator": N_("Fasilitator"),
+    "sarana": N_("Sarana"),
+    "penyelenggaraan": N_("Penyelenggaraan"),
+    "relevansi": N_("Relevansi"),
+    "penerapan": N_("Penerapan"),
+    "lainnya": N_("Lainnya (bebas)"),
 }
 PURPOSE_LABELS = {
-    "reaction": "Reaksi peserta (L1)",
-    "application": "Penerapan oleh atasan (L3)",
-    "self_report": "Laporan diri alumni",
+    "reaction": N_("Reaksi peserta (L1)"),
+    "application": N_("Penerapan oleh atasan (L3)"),
+    "self_report": N_("Laporan diri alumni"),
 }
 TEXT_DEFAULT_MAX = 1000
 TEXT_HARD_MAX = 5000

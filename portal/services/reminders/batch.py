@@ -22,9 +22,9 @@ from datetime import date, timedelta
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
-from portal import mail
+from portal import i18n, mail
 from portal.db import dialect
-from portal.models import ReminderSend
+from portal.models import Employee, ReminderSend
 from portal.services.reminders import messages
 from portal.services.reminders._types import BatchResult, Failure, Plan, Recipient
 from portal.settings import Settings
@@ -76,20 +76,37 @@ def _release(session: Session, row_id: int) -> None:
     session.commit()
 
 
+def locales_of(session: Session, employee_ids: Sequence[int]) -> dict[int, str]:
+    """The language chosen on each of these accounts (those without a choice are left out), in chunks of
+    500 ids: one query per chunk."""
+    ids = sorted(set(employee_ids))
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(Employee.id, Employee.locale).where(Employee.id.in_(ids[start : start + 500]), Employee.locale.isnot(None))
+        )
+        found.update({r.id: r.locale for r in rows})
+    return found
+
+
 def deliver(session: Session, settings: Settings, the_plan: Plan, today: date, locale: str | None = None) -> BatchResult:
-    """Send the planned reminders (commits per recipient). Nothing is sent or recorded when SMTP is not
-    configured (`not_configured`)."""
+    """Send the planned reminders (commits per recipient), each in the language chosen on the recipient's
+    account (else `locale`, else the portal's). Nothing is sent or recorded when SMTP is not configured
+    (`not_configured`)."""
     result = BatchResult(the_plan, recent=list(the_plan.recent))
     if not mail.configured(settings):
         result.not_configured = True
         return result
+    chosen = locales_of(session, [r.employee_id for r in the_plan.to_send])
     with mail.Mailer(settings) as mailer:
         for r in the_plan.to_send:
             row_id = _claim(session, r, today)
             if row_id is None:
                 result.recent.append(r)
                 continue
-            msg = messages.compose(r, settings, locale)
+            language = chosen.get(r.employee_id) or locale or settings.locale
+            with i18n.use_locale(language):  # anything the composer translates through `_` follows it too
+                msg = messages.compose(r, settings, language)
             outcome = mailer.send((r.email or "").strip(), msg.subject, msg.text)
             if outcome.sent:
                 result.sent.append(r)

@@ -2,9 +2,10 @@
 plain text, with an absolute link (PORTAL_BASE_URL) to the task. Nothing here is stored: the record of a
 reminder keeps its kind and number of items, never this text.
 
-`locale` is the catalogue to write in: the portal's locale today, the person's own when accounts carry
-one (the language issue); every sentence goes through that catalogue's gettext, called `_` here so that
-the usual extraction finds the messages."""
+`locale` is the catalogue to write in: the language chosen on the recipient's account, else the
+portal's (`batch.deliver` passes it and renders inside `i18n.use_locale` of the same language); every
+sentence goes through that catalogue's gettext, called `_` here so that the usual extraction finds the
+messages (never inside an f-string: the extraction does not look there)."""
 
 from __future__ import annotations
 
@@ -130,5 +131,6 @@ def compose(recipient: Recipient, settings: Settings, locale: str | None = None)
     _ = _Writer(settings, locale)
     msg = _COMPOSERS[recipient.kind](_, recipient)
     greeting = _("Yth. %(name)s,", name=recipient.name)
+    thanks = _("Terima kasih.")  # outside the f-string: the extraction does not look inside one
     footer = _("Pesan ini dikirim otomatis oleh Portal Kompetensi ASN; mohon tidak membalas email ini.")
-    return Message(msg.subject, f"{greeting}\n\n{msg.text}\n\n{_('Terima kasih.')}\n\n-- \n{footer}\n")
+    return Message(msg.subject, f"{greeting}\n\n{msg.text}\n\n{thanks}\n\n-- \n{footer}\n")

@@ -7,26 +7,26 @@ from __future__ import annotations
 from datetime import date
 from typing import Protocol
 
-from portal.i18n import _, format_date
+from portal.i18n import N_, _, format_date
 from portal.rules import TRAINING_KINDS
 from portal.services.questionnaires import DIMENSION_LABELS
 
 MAIN_DIMENSIONS = ("materi", "fasilitator", "sarana", "penyelenggaraan", "relevansi")
 IMPACT_CATEGORIES = ("sangat berdampak", "cukup berdampak", "kurang berdampak", "tidak berdampak")
 QUESTION_KIND_LABELS = {
-    "likert5": "Skala setuju 1–5",
-    "scale0_10": "Skala 0–10",
-    "single": "Pilihan tunggal",
-    "multi": "Pilihan ganda",
-    "text": "Isian bebas",
+    "likert5": N_("Skala setuju 1–5"),
+    "scale0_10": N_("Skala 0–10"),
+    "single": N_("Pilihan tunggal"),
+    "multi": N_("Pilihan ganda"),
+    "text": N_("Isian bebas"),
 }
 # the state of one person in the response list (monitoring.person_state)
 PERSON_STATE_LABELS = {
-    "submitted": "Sudah mengisi",
-    "draft": "Sedang mengisi",
-    "pending": "Belum mengisi",
-    "overdue": "Lewat batas waktu",
-    "upcoming": "Belum dibuka",
+    "submitted": N_("Sudah mengisi"),
+    "draft": N_("Sedang mengisi"),
+    "pending": N_("Belum mengisi"),
+    "overdue": N_("Lewat batas waktu"),
+    "upcoming": N_("Belum dibuka"),
 }
 
 

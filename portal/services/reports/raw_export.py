@@ -137,10 +137,11 @@ class AnswerLayout:
 
 def headers(questions: Sequence[QuestionStat]) -> list[str]:
     out = [_("ID tanggapan"), _("NIP"), _("Nama"), _("Unit kerja"), _("Kode pelatihan"), _("Pelatihan"), _("Waktu kirim (UTC)")]
+    before = _("sebelum")  # outside the f-string: the extraction does not look inside one
     for q in questions:
         out.append(f"P{q.number}. {_short(q.text)}")
         if q.retrospective:
-            out.append(f"P{q.number}. {_('sebelum')}")
+            out.append(f"P{q.number}. {before}")
     return out
 
 

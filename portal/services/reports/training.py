@@ -360,7 +360,8 @@ def aggregate_export(report: TrainingReport) -> tuple[list[str], list[list[Any]]
     add(summary, None, _("Penyelenggara"), value=t.provider)
     add(summary, None, _("Mulai"), value=t.starts_on)
     add(summary, None, _("Selesai"), value=t.ends_on)
-    add(summary, None, _("Kuesioner"), value=f"{report.questionnaire_title} ({_('anonim') if report.anonymous else _('tidak anonim')})")
+    anonymity = _("anonim") if report.anonymous else _("tidak anonim")  # never _() inside an f-string: not extracted
+    add(summary, None, _("Kuesioner"), value=f"{report.questionnaire_title} ({anonymity})")
     add(summary, None, _("Diundang"), count=report.invited)
     add(summary, None, _("Mengisi"), count=report.submitted, pct=rounded(report.response_rate))
     if not report.shown:

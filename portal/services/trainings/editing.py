@@ -21,7 +21,7 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from portal.i18n import _
+from portal.i18n import N_, _
 from portal.models import COMPETENCY_GROUPS, Competency, Enrollment, Training, TrainingCompetency
 from portal.rules import TRAINING_KINDS, TRAINING_MODES, took_part
 from portal.services.accounts import audit
@@ -42,7 +42,7 @@ MAX_DESCRIPTION = 4000
 MAX_JP = 1000
 MAX_COST = 10**11  # Rp 100 miliar, as the import
 MIN_YEAR, MAX_YEAR = 2000, 2100
-GROUP_LABELS = {"manajerial": "Manajerial", "sosial_kultural": "Sosial kultural", "teknis": "Teknis"}
+GROUP_LABELS = {"manajerial": N_("Manajerial"), "sosial_kultural": N_("Sosial kultural"), "teknis": N_("Teknis")}
 FIELDS = ("code", "title", "kind", "mode", "provider", "starts_on", "ends_on", "jp", "cost", "description")
 
 

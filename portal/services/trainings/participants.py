@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy import Select, and_, func, select, update
 from sqlmodel import Session
 
-from portal.i18n import _
+from portal.i18n import N_, _
 from portal.models import Employee, Enrollment, SurveyInvitation, Training, Unit
 from portal.rules import PARTICIPANT_STATUSES
 from portal.services.accounts import audit
@@ -35,7 +35,7 @@ from portal.services.trainings._types import (
 
 PER_PAGE = 100
 # the statuses of an enrolment as HR sees them, in the order of the roster's choices
-STATUS_LABELS = {"registered": "Terdaftar", "attended": "Hadir", "completed": "Selesai", "absent": "Tidak hadir"}
+STATUS_LABELS = {"registered": N_("Terdaftar"), "attended": N_("Hadir"), "completed": N_("Selesai"), "absent": N_("Tidak hadir")}
 SEARCH_LIMIT = 20
 MIN_SEARCH = 2
 CHUNK = 500

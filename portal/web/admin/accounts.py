@@ -13,7 +13,7 @@ from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 
-from portal.i18n import _
+from portal.i18n import N_, _
 from portal.models import utcnow
 from portal.services.accounts import admin
 from portal.web.core import (
@@ -33,17 +33,17 @@ from portal.web.core import (
 
 BASE = "/admin/akun"
 CONFIRMED = "ya"
-ROLE_NAMES = {"hr": "BKPSDM", "admin": "administrator"}
+ROLE_NAMES = {"hr": N_("BKPSDM"), "admin": N_("administrator")}
 FILTER_LABELS = {
-    "semua": "Semua akun",
-    "admin": "Administrator",
-    "hr": "BKPSDM",
-    "nonaktif": "Akun mati atau pegawai nonaktif",
-    "tanpa-sandi": "Belum aktivasi",
+    "semua": N_("Semua akun"),
+    "admin": N_("Administrator"),
+    "hr": N_("BKPSDM"),
+    "nonaktif": N_("Akun mati atau pegawai nonaktif"),
+    "tanpa-sandi": N_("Belum aktivasi"),
 }
 REFUSALS = {
-    "last_admin": "Ini satu-satunya administrator yang aktif. Jadikan orang lain administrator lebih dulu.",
-    "self": "Anda tidak dapat mematikan akun Anda sendiri.",
+    "last_admin": N_("Ini satu-satunya administrator yang aktif. Jadikan orang lain administrator lebih dulu."),
+    "self": N_("Anda tidak dapat mematikan akun Anda sendiri."),
 }
 
 

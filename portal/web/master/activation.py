@@ -13,7 +13,7 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Stream
 
-from portal.i18n import _, format_datetime
+from portal.i18n import N_, _, format_datetime
 from portal.services.accounts import activation, tokens
 from portal.services.master import units
 from portal.services.reports.exports import CSV_MEDIA_TYPE, csv_chunks
@@ -21,7 +21,7 @@ from portal.settings import Settings
 from portal.web.core import DB, Config, FormData, User, first_value, hr_required, query_id, render
 
 CSV_HEADERS = ("Unit kerja", "NIP", "Nama", "Email", "Jenis", "Kode", "Tautan", "Berlaku sampai")
-PURPOSE_WORDS = {"activation": "Aktivasi", "reset": "Atur ulang kata sandi"}
+PURPOSE_WORDS = {"activation": N_("Aktivasi"), "reset": N_("Atur ulang kata sandi")}
 
 
 def site_url(request: Request, settings: Any) -> str:

@@ -314,9 +314,13 @@ class ResponsesController(Controller):
     def index(
         self, request: Request, db: DB, settings: Config, filter_params: FilterParams,
         jenis: FromQuery[str | None] = None, status: FromQuery[str | None] = None, hal: FromQuery[str | None] = None,
+        hal_pelatihan: FromQuery[str | None] = None,
     ) -> Any:
         today, filters, ctx = _context(db, settings, filter_params)
-        ctx["m"] = reports.monitoring(db, filters, today, settings.application_window_days, jenis or "l1", status or "belum", positive_int(hal))
+        ctx["m"] = reports.monitoring(
+            db, filters, today, settings.application_window_days, jenis or "l1", status or "belum", positive_int(hal),
+            trainings_page=positive_int(hal_pelatihan),
+        )
         return _page(request, db, "reports/responses.html", "reports/_responses.html", ctx)
 
     @get("/ekspor/{fmt:str}", sync_to_thread=True)

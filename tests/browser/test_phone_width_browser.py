@@ -1,0 +1,50 @@
+"""No page scrolls sideways on a 360 px phone (issue 16): Chromium at 360 x 780 visits every page each of
+the four demo roles may open (tests/pages.py, the same list as bench/bench_page_weight.py) and checks
+document.documentElement.scrollWidth <= 360 on each, naming the widest element when one spills out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from portal.db import make_engine
+from tests import rig
+from tests.conftest import DEMO, browser_login
+from tests.pages import ROLES, PageVisit, pages_of
+
+pytestmark = pytest.mark.browser
+
+WIDTH = 360
+WIDEST = """() => {
+  let worst = null, right = 0;
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect().right;
+    if (r > right + 0.5) { right = r; worst = el; }
+  }
+  if (!worst) return '';
+  const cls = worst.className && worst.className.baseVal === undefined ? '.' + String(worst.className).trim().split(/\\s+/).join('.') : '';
+  return `${worst.tagName.toLowerCase()}${cls} (right edge ${Math.round(right)} px): ${(worst.textContent || '').trim().slice(0, 60)}`;
+}"""
+
+
+@pytest.fixture(scope="module")
+def visits(live_server) -> Iterator[dict[str, list[PageVisit]]]:  # noqa: ANN001
+    engine = make_engine(rig.test_settings(live_server.database_url))
+    try:
+        yield {role: pages_of(engine, role) for role in ROLES}
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_page_of_the_role_scrolls_sideways_at_360_px(page, visits, role: str) -> None:  # noqa: ANN001
+    assert page.viewport_size["width"] == WIDTH
+    browser_login(page, DEMO[role])
+    spilling = []
+    for visit in visits[role]:
+        page.goto(visit.url)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > WIDTH:
+            spilling.append(f"{visit.url} is {width} px wide, widest: {page.evaluate(WIDEST)}")
+    assert not spilling, f"pages that scroll sideways at {WIDTH} px as {role}:\n" + "\n".join(spilling)

@@ -48,3 +48,29 @@ def test_no_page_of_the_role_scrolls_sideways_at_360_px(page, visits, role: str)
         if width > WIDTH:
             spilling.append(f"{visit.url} is {width} px wide, widest: {page.evaluate(WIDEST)}")
     assert not spilling, f"pages that scroll sideways at {WIDTH} px as {role}:\n" + "\n".join(spilling)
+
+
+LABELS_CLEAR_OF_GAPS = """() => {
+  const svg = document.querySelector('.gap-chart svg');
+  const texts = [...svg.querySelectorAll(':scope > text')];
+  const gapHead = texts[texts.length - 1].getBoundingClientRect();  // "Gap", the column's heading
+  const out = [];
+  for (const row of svg.querySelectorAll('.gap-row')) {
+    const label = [...row.querySelectorAll('text')].find(t => t.querySelector('tspan'));
+    const value = [...row.querySelectorAll('text')].pop().getBoundingClientRect();
+    const box = label.getBoundingClientRect();
+    const overlaps = box.right > gapHead.left || (box.right > value.left && box.bottom > value.top);
+    out.push({name: label.querySelector('title').textContent, overlaps});
+  }
+  return out;
+}"""
+
+
+def test_long_competency_names_wrap_clear_of_the_gap_column_on_a_phone(page, visits) -> None:  # noqa: ANN001
+    result = next(v for v in visits["supervisor"] if v.path.startswith("/tim/") and v.path.endswith("/hasil"))
+    browser_login(page, DEMO["supervisor"])
+    page.goto(result.url)
+    rows = page.evaluate(LABELS_CLEAR_OF_GAPS)
+    assert "Pengembangan Diri dan Orang Lain" in [r["name"] for r in rows]
+    assert not [r["name"] for r in rows if r["overlaps"]], rows
+    assert page.locator(".gap-chart tspan", has_text="Orang Lain").count() == 1  # wrapped, not cut off

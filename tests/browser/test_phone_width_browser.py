@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.db import make_engine
 from tests import rig
@@ -74,3 +75,16 @@ def test_long_competency_names_wrap_clear_of_the_gap_column_on_a_phone(page, vis
     assert "Pengembangan Diri dan Orang Lain" in [r["name"] for r in rows]
     assert not [r["name"] for r in rows if r["overlaps"]], rows
     assert page.locator(".gap-chart tspan", has_text="Orang Lain").count() == 1  # wrapped, not cut off
+
+
+def test_a_table_wider_than_the_phone_says_that_it_scrolls_sideways(page) -> None:  # noqa: ANN001
+    browser_login(page, DEMO["hr"])
+    page.goto("/laporan/respons")
+    wide = page.locator(".table-wrap[aria-labelledby='judul-per-unit']")
+    assert wide.evaluate("w => w.scrollWidth > w.clientWidth")
+    hint = page.locator("#judul-per-unit + .scroll-hint")
+    expect(hint).to_have_text("Geser tabel ke samping untuk melihat kolom lainnya ›")
+    # a table that fits gets none (the questionnaires are cards on a phone)
+    page.goto("/kuesioner")
+    expect(page.locator(".table-wrap")).to_have_count(1)
+    expect(page.locator(".scroll-hint")).to_have_count(0)

@@ -744,7 +744,28 @@ def test_response_monitoring_pages_its_trainings_and_people_and_links_keep_the_f
     assert prev.group(1).endswith("hal=1") and 'hx-target="#respons-hasil"' in people_nav.group(1)
     after = re.search(r'href="([^"]+)" rel="next"', trainings_nav.group(1))
     assert after and after.group(1).endswith("hal_pelatihan=2") and "hal=2" in after.group(1)
-    assert html.count('<tr role="row"><th scope="row" role="rowheader">') == 1
+    people = html[html.index('id="judul-orang"'):]
+    assert len(re.findall(r'<tr[^>]*>\s*<th scope="row"', people)) == 1
+
+
+def test_training_list_is_paged_and_its_links_keep_the_period(client, scenario, monkeypatch):
+    from portal.web import reports as reports_web
+
+    def listed(html: str) -> int:
+        return len(re.findall(r'<th scope="row"[^>]*><a href="/laporan/pelatihan/\d+"', html))
+
+    hr(client)
+    everything = client.get(f"/laporan/pelatihan?{H1}").text
+    rows = listed(everything)
+    assert rows >= 2 and 'class="pagination"' not in everything
+    monkeypatch.setattr(reports_web, "TRAININGS_PER_PAGE", 1)
+    second = client.get(f"/laporan/pelatihan?{H1}&hal=2").text
+    assert listed(second) == 1
+    assert f"Halaman 2 dari {rows}" in text_of(second)
+    prev = re.search(r'<nav class="pagination"[^>]*>.*?href="([^"]+)" rel="prev"', second, re.DOTALL)
+    assert prev and "dari=2031-01-01" in prev.group(1) and "sampai=2031-06-30" in prev.group(1) and prev.group(1).endswith("hal=1")
+    last = client.get(f"/laporan/pelatihan?{H1}&hal=999").text  # past the end: the last page
+    assert f"Halaman {rows} dari {rows}" in text_of(last)
 
 
 def test_l3_monitoring_and_impact_from_rows_inserted_directly(client, db, scenario):

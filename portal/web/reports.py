@@ -168,15 +168,25 @@ class ReportsController(Controller):
         )
 
 
+TRAININGS_PER_PAGE = 25
+
+
 class TrainingListController(Controller):
     path = "/laporan/pelatihan"
     guards = [hr_required]
     dependencies = FILTERED
 
     @get(sync_to_thread=True)
-    def index(self, request: Request, db: DB, settings: Config, filter_params: FilterParams) -> Any:
+    def index(
+        self, request: Request, db: DB, settings: Config, filter_params: FilterParams, hal: FromQuery[str | None] = None
+    ) -> Any:
         today, filters, ctx = _context(db, settings, filter_params)
-        ctx["d"] = reports.dashboard(db, filters, today, settings.min_group_size, with_participants=True)
+        ctx["d"] = d = reports.dashboard(db, filters, today, settings.min_group_size, with_participants=True)
+        # a year can hold a few hundred trainings: one page of them on screen, all of them in the exports
+        pages = max(1, -(-len(d.trainings) // TRAININGS_PER_PAGE))
+        ctx["page"] = page = min(positive_int(hal), pages)
+        ctx["pages"] = pages
+        ctx["rows"] = d.trainings[(page - 1) * TRAININGS_PER_PAGE : page * TRAININGS_PER_PAGE]
         return _page(request, db, "reports/trainings.html", "reports/_trainings.html", ctx)
 
 

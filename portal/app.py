@@ -68,7 +68,8 @@ def _freeze_gc() -> None:
     gc.freeze()
 
 
-# Downloads are left as they are: XLSX is a zip already, and the long CSV exports stream row by row.
+# Downloads are left as they are: XLSX is a zip already, and the long CSV exports stream row by row
+# (the pattern "/jawaban/" also leaves out the small answers of the autosave, which gain nothing).
 UNCOMPRESSED = [r"/ekspor", r"/jawaban/", r"/unduh/", r"/templat/"]
 
 

@@ -35,6 +35,11 @@ def test_pages_and_static_files_are_compressed_with_brotli_or_gzip(live_server) 
                 assert "accept-encoding" in resp.headers.get("vary", "").lower(), url
         plain = client.get("/login", headers={"Accept-Encoding": "identity"})
         assert "content-encoding" not in plain.headers
+        # downloads go as they are (XLSX is a zip; long CSV exports stream row by row)
+        login(client, DEMO["hr"])
+        for fmt in ("csv", "xlsx"):
+            export = client.get(f"/laporan/respons/ekspor/{fmt}", headers={"Accept-Encoding": "br, gzip"})
+            assert export.status_code == 200 and "content-encoding" not in export.headers, fmt
 
 
 @pytest.mark.parametrize("role", ROLES)

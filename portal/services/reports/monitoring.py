@@ -32,9 +32,9 @@ from portal.services.reports.labels import PERSON_STATE_LABELS
 MONITOR_KINDS = ("l1", "l3")
 MONITOR_STATUSES = ("belum", "terlambat", "sudah", "semua")
 
-# a phone shows one person as a card of six lines: 20 of them, not 50 (issue 16: the page was 17,500 px tall)
-PEOPLE_PER_PAGE = 20
-TRAININGS_PER_PAGE = 15
+# a phone shows one person as a card of about 250 px: 10 of them, not 50 (issue 16: the page was 17,500 px tall)
+PEOPLE_PER_PAGE = 10
+TRAININGS_PER_PAGE = 10
 
 
 @dataclass

@@ -130,8 +130,30 @@ def valid_presession_value(value: str | None) -> bool:
     return bool(value) and 20 <= len(value) <= 64 and value.isascii() and all(c.isalnum() or c in "-_" for c in value)
 
 
+def mask_token(token: str) -> str:
+    """The token as a page carries it: a fresh random pad, then the token XORed with that pad (hex). Pages
+    are compressed, so a token repeated unchanged in every page could be guessed byte by byte from the
+    sizes of responses that also echo a guess (BREACH); a masked token differs in every response."""
+    raw = bytes.fromhex(token)
+    pad = secrets.token_bytes(len(raw))
+    return (pad + bytes(a ^ b for a, b in zip(pad, raw, strict=True))).hex()
+
+
+def unmask_token(given: str | None) -> str | None:
+    """The token inside a masked one (`mask_token`); None for anything else."""
+    if not given or len(given) != 128:
+        return None
+    try:
+        raw = bytes.fromhex(given)
+    except ValueError:
+        return None
+    return bytes(a ^ b for a, b in zip(raw[:32], raw[32:], strict=True)).hex()
+
+
 def same_token(expected: str, given: str | None) -> bool:
-    return bool(given) and hmac.compare_digest(expected.encode(), given.encode("utf-8", "replace"))
+    """Whether `given` (as a page carried it: masked) holds the `expected` token."""
+    token = unmask_token(given)
+    return token is not None and hmac.compare_digest(expected.encode(), token.encode())
 
 
 # --------------------------------------------------------------------------- client address

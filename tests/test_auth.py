@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -236,7 +237,7 @@ def test_login_form_token_is_bound_to_an_httponly_pre_session_cookie(client, set
     value = client.cookies.get("portal_login")
     token = token_in_page(resp.text)
     # the token is not the cookie (a script cannot read either, and a planted cookie is not enough)
-    assert token != value and token == security.login_csrf_token(settings.secret_key, value)
+    assert token != value and security.unmask_token(token) == security.login_csrf_token(settings.secret_key, value)
     planted = client.post("/login", data={"nip": DEMO["employee"], "password": DEMO_PASSWORD, "_csrf_token": value})
     assert planted.status_code == 403
 
@@ -246,8 +247,10 @@ def test_csrf_token_is_rendered_for_htmx_on_body(client, settings):
     html = client.get("/").text
     key = security.session_key(client.cookies.get("portal_session"))
     token = security.session_csrf_token(settings.secret_key, key)
-    assert f'hx-headers:inherited=\'{{"x-csrftoken": "{token}"}}\'' in html
-    assert f'name="_csrf_token" value="{token}"' in html  # the logout form, without JavaScript
+    masked = re.search(r'hx-headers:inherited=\'\{"x-csrftoken": "([0-9a-f]+)"\}\'', html).group(1)
+    assert security.unmask_token(masked) == token  # the session's token, masked afresh in every page (BREACH)
+    assert f'name="_csrf_token" value="{masked}"' in html  # the logout form, without JavaScript
+    assert token not in html and masked != token_in_page(client.get("/").text)
     assert token not in client.cookies.values()  # derived from the session, never sent as a cookie
 
 
@@ -304,6 +307,9 @@ def test_head_is_answered_as_get_without_a_body(client, live_server):
         for path, status in (("/healthz", 200), ("/login", 200), ("/", 303)):
             got = http.head(path)
             assert got.status_code == status and got.content == b"", path
-            get = http.get(path)
+            assert got.headers.get("content-encoding") == http.get(path).headers.get("content-encoding"), path
+            # the length of the same page uncompressed (compressed, its masked CSRF token varies the size)
+            plain = {"Accept-Encoding": "identity"}
+            got, get = http.head(path, headers=plain), http.get(path, headers=plain)
             assert got.headers.get("content-length") == get.headers.get("content-length"), path
             assert "x-content-type-options" in got.headers  # the security headers are there too

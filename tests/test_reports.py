@@ -713,6 +713,61 @@ def test_response_monitoring_counts_and_people_list(client, db, scenario):
         assert q.text not in html
 
 
+def test_response_monitoring_pages_its_trainings_and_people_and_links_keep_the_filters(client, db, scenario, monkeypatch):
+    hr(client)
+    units = reports.unit_options(db)
+    filters = reports.parse_filters({"periode": "rentang", "dari": "2031-01-01", "sampai": "2031-06-30"}, TODAY, units)
+    whole = reports.monitoring(db, filters, TODAY, 30, "l1", "semua", 1, per_page=10_000, trainings_per_page=10_000)
+    assert len(whole.trainings) >= 2 and whole.people_total >= 2
+    seen_trainings, seen_people = [], []
+    for n in range(1, len(whole.trainings) + 1):
+        m = reports.monitoring(db, filters, TODAY, 30, "l1", "semua", n, per_page=1, trainings_page=n, trainings_per_page=1)
+        assert (m.trainings_total, m.trainings_pages, m.trainings_page) == (len(whole.trainings), len(whole.trainings), n)
+        assert (m.total_l1.invited, m.total_l1.submitted) == (whole.total_l1.invited, whole.total_l1.submitted)  # totals count every page
+        seen_trainings += [t.key for t in m.trainings]
+        seen_people += [(p.name, p.training_id) for p in m.people]
+    assert seen_trainings == [t.key for t in whole.trainings]
+    assert len(seen_people) == min(len(whole.trainings), whole.people_total)
+    # the page: both lists paged with links that keep the period, the kind and the status
+    original = reports.monitoring
+
+    def small_pages(*args, **kwargs):
+        return original(*args, **{**kwargs, "per_page": 1, "trainings_per_page": 1})
+
+    monkeypatch.setattr(reports, "monitoring", small_pages)
+    html = client.get(f"/laporan/respons?{H1}&status=semua&hal=2").text
+    people_nav = re.search(r'<nav class="pagination" aria-label="Halaman daftar">(.*?)</nav>', html, re.DOTALL)
+    trainings_nav = re.search(r'<nav class="pagination" aria-label="Halaman pelatihan">(.*?)</nav>', html, re.DOTALL)
+    assert people_nav and trainings_nav
+    prev = re.search(r'href="([^"]+)" rel="prev"', people_nav.group(1))
+    assert prev and "dari=2031-01-01" in prev.group(1) and "status=semua" in prev.group(1) and "jenis=l1" in prev.group(1)
+    assert prev.group(1).endswith("hal=1") and 'hx-target="#respons-hasil"' in people_nav.group(1)
+    after = re.search(r'href="([^"]+)" rel="next"', trainings_nav.group(1))
+    assert after and after.group(1).endswith("hal_pelatihan=2") and "hal=2" in after.group(1)
+    people = html[html.index('id="judul-orang"'):]
+    assert len(re.findall(r'<tr[^>]*>\s*<th scope="row"', people)) == 1
+
+
+def test_training_list_is_paged_and_its_links_keep_the_period(client, scenario, monkeypatch):
+    from portal.web import reports as reports_web
+
+    def listed(html: str) -> int:
+        return len(re.findall(r'<th scope="row"[^>]*><a href="/laporan/pelatihan/\d+"', html))
+
+    hr(client)
+    everything = client.get(f"/laporan/pelatihan?{H1}").text
+    rows = listed(everything)
+    assert rows >= 2 and 'class="pagination"' not in everything
+    monkeypatch.setattr(reports_web, "TRAININGS_PER_PAGE", 1)
+    second = client.get(f"/laporan/pelatihan?{H1}&hal=2").text
+    assert listed(second) == 1
+    assert f"Halaman 2 dari {rows}" in text_of(second)
+    prev = re.search(r'<nav class="pagination"[^>]*>.*?href="([^"]+)" rel="prev"', second, re.DOTALL)
+    assert prev and "dari=2031-01-01" in prev.group(1) and "sampai=2031-06-30" in prev.group(1) and prev.group(1).endswith("hal=1")
+    last = client.get(f"/laporan/pelatihan?{H1}&hal=999").text  # past the end: the last page
+    assert f"Halaman {rows} dari {rows}" in text_of(last)
+
+
 def test_l3_monitoring_and_impact_from_rows_inserted_directly(client, db, scenario):
     """The L3 feature is built elsewhere: insert ratings and impact scores as its rows would look."""
     hr(client)

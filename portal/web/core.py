@@ -268,6 +268,7 @@ def render(
         ctx["flash"] = accounts.pop_flash(db, user.session_key)
     ctx.setdefault("flash", None)
     token, cookies = _csrf_for_page(request, user)
+    token = security.mask_token(token)  # a fresh mask per page: compressed pages never repeat the secret
     # not `csrf_input`/`csrf_token`: Litestar's template response sets those from its own CSRF middleware
     ctx["csrf_value"] = token
     ctx["csrf_field"] = Markup('<input type="hidden" name="%s" value="%s">') % (CSRF_FIELD, token)

@@ -157,15 +157,25 @@ class ReportsController(Controller):
         )
 
 
+TRAININGS_PER_PAGE = 25
+
+
 class TrainingListController(Controller):
     path = "/laporan/pelatihan"
     guards = [hr_required]
     dependencies = FILTERED
 
     @get(sync_to_thread=True)
-    def index(self, request: Request, db: DB, settings: Config, filter_params: FilterParams) -> Any:
+    def index(
+        self, request: Request, db: DB, settings: Config, filter_params: FilterParams, hal: FromQuery[str | None] = None
+    ) -> Any:
         today, filters, ctx = _context(db, settings, filter_params)
-        ctx["d"] = reports.dashboard(db, filters, today, settings.min_group_size, with_participants=True)
+        ctx["d"] = d = reports.dashboard(db, filters, today, settings.min_group_size, with_participants=True)
+        # a year can hold a few hundred trainings: one page of them on screen, all of them in the exports
+        pages = max(1, -(-len(d.trainings) // TRAININGS_PER_PAGE))
+        ctx["page"] = page = min(positive_int(hal), pages)
+        ctx["pages"] = pages
+        ctx["rows"] = d.trainings[(page - 1) * TRAININGS_PER_PAGE : page * TRAININGS_PER_PAGE]
         return _page(request, db, "reports/trainings.html", "reports/_trainings.html", ctx)
 
 
@@ -319,9 +329,13 @@ class ResponsesController(Controller):
     def index(
         self, request: Request, db: DB, settings: Config, filter_params: FilterParams,
         jenis: FromQuery[str | None] = None, status: FromQuery[str | None] = None, hal: FromQuery[str | None] = None,
+        hal_pelatihan: FromQuery[str | None] = None,
     ) -> Any:
         today, filters, ctx = _context(db, settings, filter_params)
-        ctx["m"] = reports.monitoring(db, filters, today, settings.application_window_days, jenis or "l1", status or "belum", positive_int(hal))
+        ctx["m"] = reports.monitoring(
+            db, filters, today, settings.application_window_days, jenis or "l1", status or "belum", positive_int(hal),
+            trainings_page=positive_int(hal_pelatihan),
+        )
         return _page(request, db, "reports/responses.html", "reports/_responses.html", ctx)
 
     @get("/ekspor/{fmt:str}", sync_to_thread=True)

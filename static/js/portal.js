@@ -12,6 +12,32 @@
     var target = ctx && ctx.target;
     if (target && target.querySelector && target.querySelector(".error-summary")) { focusErrorSummary(target); }
   });
+  // A table wider than the screen scrolls inside its .table-wrap: say so above it, or its right-hand
+  // columns stay hidden on a phone with no hint (the text comes translated from <body data-scroll-hint>).
+  function hintWideTables(root) {
+    var text = document.body && document.body.getAttribute("data-scroll-hint");
+    if (!text) { return; }
+    var wraps = (root || document).querySelectorAll(".table-wrap");
+    for (var i = 0; i < wraps.length; i++) {
+      var wrap = wraps[i];
+      var hint = wrap.previousElementSibling;
+      var has = hint && hint.classList.contains("scroll-hint");
+      var wide = wrap.offsetParent !== null && wrap.scrollWidth > wrap.clientWidth + 1;
+      if (wide && !has) {
+        hint = document.createElement("p");
+        hint.className = "scroll-hint";
+        hint.setAttribute("aria-hidden", "true");
+        hint.textContent = text;
+        wrap.parentNode.insertBefore(hint, wrap);
+      } else if (!wide && has) {
+        hint.parentNode.removeChild(hint);
+      }
+    }
+  }
+  document.addEventListener("DOMContentLoaded", function () { hintWideTables(document); });
+  document.addEventListener("htmx:after:swap", function () { hintWideTables(document); });
+  document.addEventListener("toggle", function () { hintWideTables(document); }, true);
+  window.addEventListener("resize", function () { hintWideTables(document); });
   // A network error or timeout swaps nothing in htmx 4: tell the user that the answer was NOT saved.
   document.addEventListener("htmx:error", function (evt) {
     var ctx = evt.detail && evt.detail.ctx;

@@ -26,11 +26,15 @@ from portal.i18n import _
 from portal.models import ApplicationRating, Employee, Enrollment, SurveyInvitation, Training, Unit
 from portal.rules import l3_schedule, took_part
 from portal.services.reminders.whatsapp import whatsapp_number
-from portal.services.reports.filters import PER_PAGE, Filters, held
+from portal.services.reports.filters import Filters, held
 from portal.services.reports.labels import PERSON_STATE_LABELS
 
 MONITOR_KINDS = ("l1", "l3")
 MONITOR_STATUSES = ("belum", "terlambat", "sudah", "semua")
+
+# a phone shows one person as a card of about 250 px: 10 of them, not 50 (issue 16: the page was 17,500 px tall)
+PEOPLE_PER_PAGE = 10
+TRAININGS_PER_PAGE = 10
 
 
 @dataclass
@@ -110,6 +114,9 @@ class Monitoring:
     page: int
     pages: int
     has_l3: bool
+    trainings_total: int = 0  # trainings with invitations in the period (`trainings` is one page of them)
+    trainings_page: int = 1
+    trainings_pages: int = 1
 
 
 def monitoring(
@@ -120,10 +127,13 @@ def monitoring(
     jenis: str = "l1",
     status: str = "belum",
     page: int = 1,
-    per_page: int = PER_PAGE,
+    per_page: int = PEOPLE_PER_PAGE,
+    trainings_page: int = 1,
+    trainings_per_page: int = TRAININGS_PER_PAGE,
 ) -> Monitoring:
-    """Invited / submitted / pending / overdue for L1 surveys and L3 ratings, per training and per unit,
-    and one page of the people list. Five queries (the list's total comes from the counts)."""
+    """Invited / submitted / pending / overdue for L1 surveys and L3 ratings, per training (one page of
+    them; the totals count all) and per unit, and one page of the people list. Five queries (the list's
+    total comes from the counts)."""
     in_period = held(filters, today)
     unit_ids = filters.unit_ids
     dialect = sql_dialect.name_of(session)
@@ -223,7 +233,13 @@ def monitoring(
     people = [
         person(r, jenis, today, window_days) for r in session.execute(stmt.offset((page - 1) * per_page).limit(per_page))
     ]
-    return Monitoring(filters, trainings, units, total_l1, total_l3, people, people_total, jenis, status, page, pages, has_l3)
+    t_pages = max(1, -(-len(trainings) // trainings_per_page))
+    t_page = min(max(1, trainings_page), t_pages)
+    shown = trainings[(t_page - 1) * trainings_per_page : t_page * trainings_per_page]
+    return Monitoring(
+        filters, shown, units, total_l1, total_l3, people, people_total, jenis, status, page, pages, has_l3,
+        len(trainings), t_page, t_pages,
+    )
 
 
 def person_state(status: str, opens_on: date | None, closes_on: date | None, today: date) -> str:

@@ -107,3 +107,15 @@ def test_dates_of_stored_times_are_the_day_in_the_configured_time_zone(zone: str
     assert env.from_string("{{ at|date }}").render(at=at) == day
     assert env.from_string("{{ at|short_date }}").render(at=at) == day.replace("Januari", "Jan")
     assert env.from_string("{{ at|time }}").render(at=at) == clock_time
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_gaps_and_nps_carry_one_minus_sign_and_a_plus(locale):
+    """Gaps and NPS go through the `num` filter: a true minus sign, a "+" before positives, "0" and "–"."""
+    from portal.web.templating import build_environment
+
+    env = build_environment(locale=locale)
+    gap = env.from_string('{% import "assessments/_macros.html" as ak %}{{ ak.gap_text(g) }}')
+    assert [gap.render(g=g).strip() for g in (-3, 2, 0, None)] == ["\u22123", "+2", "0", "–"]
+    nps = env.from_string("{{ v | num(0, signed=True) }}|{{ v | percent(0, signed=True) }}")
+    assert [nps.render(v=v) for v in (-40, 12)] == ["\u221240|\u221240%", "+12|+12%"]

@@ -68,11 +68,11 @@ def _memoised(format_value: Callable[..., str]) -> Callable[..., str]:
     page repeat, and the environment's locale and time zone never change."""
     cached = lru_cache(maxsize=16384)(format_value)
 
-    def memoised(*args: Any) -> str:
+    def memoised(*args: Any, **kwargs: Any) -> str:
         try:
-            return cached(*args)
+            return cached(*args, **kwargs)
         except TypeError:  # an unhashable value
-            return format_value(*args)
+            return format_value(*args, **kwargs)
 
     return memoised
 

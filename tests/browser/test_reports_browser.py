@@ -64,7 +64,9 @@ def test_hr_filters_the_dashboard_in_place_and_back_restores_the_previous_filter
     assert re.fullmatch(r"rekap-pelatihan-\d{4}-\d{2}-\d{2}\.xlsx", download.value.suggested_filename)
     path = tmp_path / download.value.suggested_filename
     download.value.save_as(path)
-    ws = load_workbook(path).active
+    book = load_workbook(path)
+    assert book.sheetnames[0] == "Keterangan"  # the first sheet states the filters, period and group rule
+    ws = book.worksheets[1]
     header = [c.value for c in ws[1]]
     assert header[:4] == ["Kode", "Pelatihan", "Jenis", "Penyelenggara"]
     assert ws.max_row >= 2

@@ -173,3 +173,13 @@ def test_agency_settings_come_from_the_environment_and_the_logo_must_be_a_static
     for wrong in ("img/tidak-ada.png", "../pyproject.toml", "img/../../pyproject.toml"):
         with pytest.raises(SettingsError, match="PORTAL_AGENCY_LOGO"):
             Settings.from_env({"PORTAL_AGENCY_LOGO": wrong})
+
+
+def test_the_jp_print_view_has_no_live_links_to_a_list_it_does_not_hold(hr_client):
+    """The JP page sorts and pages its list in place (htmx into #jp-hasil); its print view has no such
+    element, so it shows the column names as text and no page links."""
+    page = hr_client.get("/laporan/jp?periode=2026").text
+    printed = hr_client.get("/laporan/jp/cetak?periode=2026").text
+    assert 'data-hx-target="#jp-hasil"' in page and 'class="sort-link"' in page
+    assert 'data-hx-target="#jp-hasil"' not in printed and 'class="sort-link"' not in printed
+    assert 'class="pagination"' not in printed

@@ -793,3 +793,17 @@ def test_the_impact_page_title_is_plain_text(client, db):
     page = client.get(f"/dampak/{training.id}")
     title = _re.search(r"<title>(.*?)</title>", page.text, _re.S).group(1)
     assert "<" not in title and "Cara menghitung" not in title and training.title in title
+
+
+def test_the_supervisors_work_list_has_unique_ids_with_soon_due_ratings(client, db):
+    """/penerapan lists due and soon-due ratings with the same partial: the two lists have their own ids
+    (a duplicate id was what the HTML checker found in the browser journeys)."""
+    import re
+    from collections import Counter
+
+    login(client, DEMO["supervisor"])
+    html = client.get("/penerapan").text
+    assert "Segera jatuh tempo" in html, "the demo supervisor has soon-due ratings"
+    ids = Counter(re.findall(r'\bid="([^"]+)"', html))
+    assert [i for i, n in ids.items() if n > 1] == []
+    assert 'id="penilaian-penerapan"' in html and 'id="penilaian-segera"' in html

@@ -33,5 +33,5 @@ class HealthController(Controller):
     @get(sync_to_thread=True)
     def health(self, request: Request) -> Response:
         ok = ping(request.app.state.engine)
-        body = {"status": "ok" if ok else "error", "database": "ok" if ok else "unavailable"}
+        body = {"status": "ok" if ok else "error", "database": "ok" if ok else "unreachable"}
         return Response(content=body, status_code=200 if ok else 503)

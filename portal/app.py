@@ -25,7 +25,7 @@ from portal.db import make_engine
 from portal.db.reads import ReadRunner
 from portal.services.accounts.jobs import Housekeeping
 from portal.settings import Settings
-from portal.web import core
+from portal.web import core, outage
 from portal.web.middleware import auth_middleware, security_headers_middleware
 from portal.web.templating import LocalisedTemplateEngine
 
@@ -116,6 +116,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PermissionDeniedException: core.permission_denied_handler,
             NotFoundException: core.not_found_handler,
             HTTPException: core.http_exception_handler,
+            **dict.fromkeys(outage.EXCEPTIONS, outage.database_unavailable_handler),  # 503 while the database is down
             Exception: core.internal_error_handler,
         },
         state=State({"engine": engine, "settings": settings, "reads": reads, "housekeeping": housekeeping}),

@@ -1,4 +1,4 @@
-"""The `portal` command: serve, db upgrade, demo, create-user, scores, summaries, retention, maintenance, reminders."""
+"""The `portal` command: serve, db upgrade, backup, restore, demo, create-user, scores, summaries, retention, maintenance, reminders."""
 
 from __future__ import annotations
 
@@ -89,6 +89,33 @@ def db_upgrade(revision: str) -> None:
         Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     upgrade_database(settings, revision)
     click.echo("Basis data mutakhir (migrasi diterapkan).")
+
+
+@main.command(help="Back up the database to PATH while the portal runs: SQLite with its online backup API, PostgreSQL "
+              "with pg_dump --format=custom. Never overwrites PATH (docs/operations.md, Backups).")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup(path: Path) -> None:
+    from portal.db import backup as service
+
+    try:
+        done = service.backup(_settings().database_url, path)
+    except service.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Cadangan dibuat: {done.path} ({done.size:,} bita, {done.how}).")
+
+
+@main.command(help="Restore a backup made by `portal backup` into the database (stop the portal first). Refuses a "
+              "database that already has tables unless --force.")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite a database that already has tables.")
+def restore(path: Path, force: bool) -> None:
+    from portal.db import backup as service
+
+    try:
+        service.restore(_settings().database_url, path, force=force)
+    except service.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Cadangan {path} dipulihkan. Jalankan `portal db upgrade` bila cadangan dibuat oleh versi portal yang lebih lama.")
 
 
 @main.command(help="Load the demo data (a slice of Pemerintah Kota Tanjungpinang). Idempotent; refused in production.")

@@ -51,9 +51,23 @@ class PgServer:
     datadir: Path
     bindir: Path
     as_user: list[str]
+    options: str = ""  # the server options it was started with (`resume` starts it with them again)
 
     def url(self, dbname: str = "postgres") -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{dbname}"
+
+    def halt(self, mode: str = "immediate") -> None:
+        """Stop the server and keep its data (an outage): `resume` starts it again on the same port."""
+        self._pg_ctl("-m", mode, "-w", "stop")
+
+    def resume(self) -> None:
+        self._pg_ctl("-l", str(self.datadir.parent / "logfile"), "-o", self.options, "-w", "start")
+
+    def _pg_ctl(self, *args: str) -> None:
+        subprocess.run(
+            [*self.as_user, str(self.bindir / "pg_ctl"), "-D", str(self.datadir), *args],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
+        )
 
     def stop(self) -> None:
         subprocess.run(
@@ -66,7 +80,9 @@ class PgServer:
         shutil.rmtree(self.datadir.parent, ignore_errors=True)
 
 
-def start_postgres() -> PgServer:
+def start_postgres(*, synchronous_commit: bool = False) -> PgServer:
+    """A fresh server. Without `synchronous_commit` (fast, for most tests) a commit is acknowledged before
+    its WAL is written, so an immediate stop may lose the last ones; outage tests ask for it."""
     bindir = find_pg_bindir()
     if bindir is None:
         raise RuntimeError("PostgreSQL server binaries (initdb) not found: install Debian's `postgresql` package")
@@ -86,7 +102,7 @@ def start_postgres() -> PgServer:
         check=True,
     )
     port = free_port()
-    opts = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    opts = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit={'on' if synchronous_commit else 'off'} -c full_page_writes=off -c max_connections=200"
     subprocess.run(
         [*as_user, str(bindir / "pg_ctl"), "-D", str(datadir), "-l", str(base / "logfile"), "-o", opts, "-w", "start"],
         stdin=subprocess.DEVNULL,
@@ -94,7 +110,7 @@ def start_postgres() -> PgServer:
         stderr=subprocess.DEVNULL,
         check=True,
     )
-    return PgServer(port=port, datadir=datadir, bindir=bindir, as_user=as_user)
+    return PgServer(port=port, datadir=datadir, bindir=bindir, as_user=as_user, options=opts)
 
 
 def pg_admin(server: PgServer, *statements: str) -> None:

@@ -15,6 +15,7 @@ from portal.db.dialect import in_ids  # noqa: F401  (re-exported for the report 
 from portal.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+PG_CONNECT_TIMEOUT_S = 10
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -52,7 +53,13 @@ def make_engine(settings: Settings) -> Engine:
         return engine
     if url.get_backend_name() == "postgresql" and url.get_driver_name() in ("", "psycopg2"):
         url = url.set(drivername="postgresql+psycopg")
+    # pre-ping: a pooled connection that died (server restarted) is replaced at checkout, so the portal
+    # recovers by itself after an outage (tests/test_database_outage.py)
     kwargs: dict = {"echo": settings.db_echo, "pool_pre_ping": True}
+    if "connect_timeout" not in url.query:
+        # a server that does not answer at all (a dropped network) fails a connection in seconds instead
+        # of holding a request thread, and /healthz, until the TCP timeout; the URL's own value wins
+        kwargs["connect_args"] = {"connect_timeout": PG_CONNECT_TIMEOUT_S}
     if settings.environment == "test" and not settings.db_pool_size:
         kwargs["poolclass"] = NullPool
     else:

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ARRAY, Integer, Text, any_, bindparam, cast, extract, func, literal, select, text
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection
@@ -143,3 +144,28 @@ def serialise_edits(conn: Connection, name: str) -> None:
     caller writes first and checks after, inside its write transaction."""
     if conn.dialect.name == POSTGRESQL:
         conn.execute(select(func.pg_advisory_xact_lock(zlib.crc32(name.encode()))))
+
+
+# --------------------------------------------------------------------------- a database that cannot answer now
+
+# SQLite's messages for a database that is there but cannot be used at the moment (a lock held beyond the
+# busy timeout, a file that cannot be opened or read); its other OperationalErrors ("no such table", a
+# syntax error) are mistakes in the code, not an outage
+_SQLITE_UNAVAILABLE = ("database is locked", "database table is locked", "unable to open database file", "disk i/o error")
+
+
+def unavailable(exc: BaseException) -> bool:
+    """The database cannot answer right now, and a retry later may succeed: it is unreachable, shut down,
+    restarting, out of connections, or (SQLite) locked beyond the busy timeout. Every OperationalError of
+    PostgreSQL is such a state (connection failures, admin shutdown, too many connections, cancelled
+    statements); a lost pooled connection (`connection_invalidated`) too; a pool that hands out no
+    connection in time as well. Other errors (constraint violations, programming errors) are not."""
+    if isinstance(exc, sa_exc.DisconnectionError | sa_exc.TimeoutError):
+        return True
+    if not isinstance(exc, sa_exc.OperationalError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    if type(exc.orig).__module__.startswith("psycopg"):
+        return True
+    return any(text in str(exc.orig).lower() for text in _SQLITE_UNAVAILABLE)

@@ -36,7 +36,7 @@ class HealthController(Controller):
         """Where the portal's hot reads run (portal.db.reads): on SQLite no thread hop for a `SELECT 1`."""
         try:
             ok = await run_read(state, ping)
-        except Exception:  # noqa: BLE001 - any failure to reach the database is "unavailable"
+        except Exception:  # noqa: BLE001 - any failure to reach the database is "unreachable"
             ok = False
-        body = {"status": "ok" if ok else "error", "database": "ok" if ok else "unavailable"}
+        body = {"status": "ok" if ok else "error", "database": "ok" if ok else "unreachable"}
         return Response(content=body, status_code=200 if ok else 503)

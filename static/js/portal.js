@@ -38,16 +38,24 @@
   document.addEventListener("htmx:after:swap", function () { hintWideTables(document); });
   document.addEventListener("toggle", function () { hintWideTables(document); }, true);
   window.addEventListener("resize", function () { hintWideTables(document); });
-  // A network error or timeout swaps nothing in htmx 4: tell the user that the answer was NOT saved.
-  document.addEventListener("htmx:error", function (evt) {
-    var ctx = evt.detail && evt.detail.ctx;
-    if (ctx && ctx.response) { return; }
-    var source = evt.target;
+  // Tell the user that the answer was NOT saved, next to the question.
+  function markUnsaved(source) {
     var status = source && source.querySelector ? source.querySelector(".save-status") : null;
     if (status) {
       status.classList.add("is-error");
       status.textContent = status.getAttribute("data-error-text") ||
         "Gagal menyimpan: periksa koneksi internet, lalu pilih lagi jawaban Anda.";
     }
+  }
+  // A network error or timeout swaps nothing in htmx 4.
+  document.addEventListener("htmx:error", function (evt) {
+    var ctx = evt.detail && evt.detail.ctx;
+    if (ctx && ctx.response) { return; }
+    markUnsaved(evt.target);
+  });
+  // The database is away (503): the server's message goes to the flash area (HX-Retarget), the mark here.
+  document.addEventListener("htmx:response:error", function (evt) {
+    var ctx = evt.detail && evt.detail.ctx;
+    if (ctx && ctx.response && ctx.response.status === 503) { markUnsaved(evt.target); }
   });
 })();

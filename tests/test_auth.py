@@ -271,7 +271,11 @@ def test_healthz_reports_database_down(app, client):
     # point the engine at a database that cannot answer
     from sqlalchemy import create_engine
 
+    from portal.db.reads import ReadRunner
+
     app.state.engine = create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none", pool_pre_ping=False)
+    app.state.reads.close()
+    app.state.reads = ReadRunner(app.state.engine)  # where /healthz reads (tests/test_database_outage.py stops a real server)
     resp = client.get("/healthz")
     assert resp.status_code == 503
     assert resp.json()["database"] != "ok"

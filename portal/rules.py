@@ -18,6 +18,12 @@ PARTICIPANT_STATUSES: tuple[str, ...] = ("attended", "completed")
 # Development hours every ASN must receive per calendar year (PP 17/2020, PermenPANRB 38/2017).
 JP_TARGET = 20
 
+# PostgreSQL stamps every row with the id of the transaction that wrote it (`xmin`, docs/anonymity.md):
+# the anonymous responses of a training are kept in crowds of this many, in the order they came, and a
+# submit rewrites only its own crowd and the one before it, so that every `xmin` on the response side is
+# shared by at least this many responses while the rewrite no longer grows with the training's size.
+ANONYMITY_CROWD = 20
+
 
 def took_part(status_column: Any) -> Any:
     """SQL: the enrolment's person took part (see PARTICIPANT_STATUSES)."""

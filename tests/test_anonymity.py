@@ -20,7 +20,7 @@ from sqlalchemy import Date, DateTime, func, inspect, select, text
 from sqlmodel import SQLModel
 
 from portal import clock
-from portal.models import AuditEvent, SurveyInvitation, SurveyResponse
+from portal.models import AuditEvent, Employee, SurveyInvitation, SurveyResponse
 from portal.services import surveys as svc
 from tests.conftest import DEMO, login, post
 from tests.test_surveys import PEERS, complete_answers, fill_all, make_survey, submit
@@ -183,6 +183,44 @@ def test_no_insertion_order_on_the_response_side(client, db, backend):
             "SELECT count(DISTINCT xmin::text) FROM trainingl1 WHERE training_id = :t",
         ):
             assert db.execute(text(sql), {"t": t}).scalar_one() == 1, sql
+
+
+def test_transaction_ids_are_shared_in_crowds_and_a_submit_rewrites_a_bounded_number_of_rows(db, backend):
+    """PostgreSQL: with crowds of 3, ten anonymous submits leave every xmin on responses and answers shared
+    by at least 3 responses, and the tenth submit leaves the first crowd's rows alone (its cost does not
+    grow with the responses before it). SQLite keeps no transaction ids: every response stays in crowd 0."""
+    nips = db.execute(select(Employee.nip).where(Employee.is_active.is_(True)).order_by(Employee.id).limit(10)).scalars().all()
+    s = make_survey(db, nips=nips, code="ANON-CROWD")
+    today = clock.today()
+    t = s["training_id"]
+    xmins = "SELECT r.crowd, r.xmin::text AS x, count(*) AS n FROM surveyresponse r WHERE r.training_id = :t GROUP BY 1, 2"
+    first_crowd_before_last = None
+    for i, nip in enumerate(nips):
+        inv_id, emp_id = s["invitations"][nip], s["employees"][nip]
+        inv = svc.load_invitation(db, inv_id, emp_id)[0]
+        assert svc.save_many(db, inv, s["structure"], complete_answers(s["structure"])) == {}
+        if i == len(nips) - 1 and backend == "postgresql":
+            first_crowd_before_last = db.execute(text(xmins + " HAVING r.crowd = 0"), {"t": t}).all()
+        assert svc.submit(db, inv_id, emp_id, today, anonymous=True, crowd_size=3).status == "submitted"
+    crowds = db.execute(select(SurveyResponse.crowd, func.count()).where(SurveyResponse.training_id == t).group_by(SurveyResponse.crowd)).all()
+    if backend == "sqlite":
+        assert crowds == [(0, 10)]
+        return
+    assert sorted(crowds) == [(0, 3), (1, 3), (2, 3), (3, 1)]
+    groups = db.execute(text("SELECT x, sum(n) FROM (" + xmins + ") g GROUP BY x"), {"t": t}).all()
+    assert min(n for _x, n in groups) >= 3, groups  # no xmin names fewer than a crowd of responses
+    # the newest crowd (1 response) shares its xmin with the full crowd before it
+    assert len(groups) == 3
+    answer_groups = db.execute(
+        text(
+            "SELECT a.xmin::text, count(DISTINCT a.response_id) FROM answer a JOIN surveyresponse r ON r.id = a.response_id "
+            "WHERE r.training_id = :t GROUP BY 1"
+        ),
+        {"t": t},
+    ).all()
+    assert min(n for _x, n in answer_groups) >= 3, answer_groups
+    # the last submit did not touch the first crowd: bounded work
+    assert db.execute(text(xmins + " HAVING r.crowd = 0"), {"t": t}).all() == first_crowd_before_last
 
 
 def test_employee_cannot_see_submitted_answers_back(client, db):

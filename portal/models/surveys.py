@@ -8,6 +8,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ForeignKey,
+    Index,
     String,
     Text,
     UniqueConstraint,
@@ -68,7 +69,7 @@ class SurveyResponse(SQLModel, table=True):
     """A submitted response. Anonymous: random key, no respondent, no invitation, no time; stored
     WITHOUT ROWID on SQLite so that not even insertion order is kept."""
 
-    __table_args__ = ({"sqlite_with_rowid": False},)
+    __table_args__ = (Index("ix_surveyresponse_training_crowd", "training_id", "crowd"), {"sqlite_with_rowid": False})
     id: str = Field(default_factory=random_key, sa_column=Column(String(32), primary_key=True))
     training_id: int = Field(foreign_key="training.id", index=True)
     questionnaire_id: int = Field(foreign_key="questionnaire.id", index=True)
@@ -78,6 +79,9 @@ class SurveyResponse(SQLModel, table=True):
         default=None, foreign_key="surveyinvitation.id", sa_column_kwargs={"unique": True}
     )
     submitted_at: datetime | None = None
+    # PostgreSQL only, anonymous responses: the crowd (rules.ANONYMITY_CROWD responses in arrival order)
+    # whose rows share one transaction id; always 0 on SQLite, which keeps no such id
+    crowd: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class Answer(SQLModel, table=True):

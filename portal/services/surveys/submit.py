@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, delete, insert, select, text, update
 from sqlmodel import Session
 
+from portal import rules
 from portal.db import dialect, truncate_wal
 from portal.db.bulk import BulkWrite
 from portal.models import (
@@ -70,17 +71,29 @@ def _statements(name: str) -> dict[str, Any]:
     return stmts
 
 
-def _scrub_transaction_ids(session: Session, training_id: int) -> None:
-    """PostgreSQL only: rewrite the training's response-side rows in place (HOT updates of a non-indexed
-    column) so that every one of them carries this transaction's xmin. Without it `SELECT xmin` orders
-    the responses (and the summary rows bumped last) by submission, which, set next to the invitations'
-    own xmin, could match people to answers."""
-    params = {"t": training_id}
-    session.execute(text("UPDATE surveyresponse SET submitted_at = submitted_at WHERE training_id = :t"), params)
+def _crowd_of_next(conn: Any, training_id: int, crowd_size: int) -> int:
+    """The crowd the training's next anonymous response joins (submits of one training run one at a time,
+    under the training row's lock, so the count is exact)."""
+    n = conn.execute(
+        text("SELECT count(*) FROM surveyresponse WHERE training_id = :t AND respondent_id IS NULL"), {"t": training_id}
+    ).scalar_one()
+    return n // crowd_size
+
+
+def _scrub_transaction_ids(session: Session, training_id: int, crowd: int) -> None:
+    """PostgreSQL only: rewrite the rows of this response's crowd and of the crowd before it in place (HOT
+    updates of a non-indexed column), and the training's summary rows, so that they carry this
+    transaction's xmin. Without it `SELECT xmin` orders the responses (and the summary rows bumped last)
+    by submission, which, set next to the invitations' own xmin, could match people to answers. A crowd
+    stops being rewritten once the one after it is full: every xmin is then shared by at least
+    `rules.ANONYMITY_CROWD` responses, and a submit rewrites at most twice that many, however many
+    responses came before (docs/anonymity.md)."""
+    params = {"t": training_id, "c": crowd - 1}
+    session.execute(text("UPDATE surveyresponse SET submitted_at = submitted_at WHERE training_id = :t AND crowd >= :c"), params)
     session.execute(
         text(
             "UPDATE answer SET value_num = value_num WHERE response_id IN "
-            "(SELECT id FROM surveyresponse WHERE training_id = :t)"
+            "(SELECT id FROM surveyresponse WHERE training_id = :t AND crowd >= :c)"
         ),
         params,
     )
@@ -118,6 +131,7 @@ def submit(
     *,
     anonymous: bool,
     now: datetime | None = None,
+    crowd_size: int = rules.ANONYMITY_CROWD,
 ) -> SubmitResult:
     """Submit the employee's draft exactly once. Raises LookupError for someone else's invitation.
 
@@ -163,6 +177,8 @@ def submit(
         session.rollback()
         return SubmitResult("invalid", errors=errors, structure=structure)
     response_id = random_key()
+    scrub = inv.anonymous and dialect.stamps_rows_with_transaction_ids(name)
+    crowd = _crowd_of_next(conn, inv.training_id, crowd_size) if scrub else 0
     response: dict[str, Any] = {
         "id": response_id,
         "training_id": inv.training_id,
@@ -170,6 +186,7 @@ def submit(
         "respondent_id": None if inv.anonymous else employee_id,
         "invitation_id": None if inv.anonymous else inv.id,
         "submitted_at": submitted_at,
+        "crowd": crowd,
     }
     kept = {
         qid: v
@@ -183,10 +200,9 @@ def submit(
     summaries.answers.apply(conn, summaries.answers.Submitted(inv.training_id, structure, kept))
     summaries.l1.apply(conn, summaries.l1.Submitted(inv.training_id, structure))
     summaries.invitations.apply(conn, summaries.invitations.Moved(inv.training_id, inv.questionnaire_id, left, "submitted"))
-    if inv.anonymous:
-        if dialect.stamps_rows_with_transaction_ids(name):
-            _scrub_transaction_ids(session, inv.training_id)
-    else:
+    if scrub:
+        _scrub_transaction_ids(session, inv.training_id, crowd)
+    if not inv.anonymous:
         audit(session, employee_id, "survey.submit", f"invitation:{inv.id}")
     session.commit()
     if inv.anonymous and dialect.keeps_old_pages_in_a_log(name):

@@ -66,7 +66,9 @@ class PgServer:
         shutil.rmtree(self.datadir.parent, ignore_errors=True)
 
 
-def start_postgres() -> PgServer:
+def start_postgres(listen: tuple[str, ...] = ("127.0.0.1",), allow: tuple[str, ...] = ()) -> PgServer:
+    """`listen`: the addresses the server listens on; `allow`: networks (CIDR) whose clients it trusts
+    besides the loopback (tests/hosts.py: the veth subnet of the network namespaces)."""
     bindir = find_pg_bindir()
     if bindir is None:
         raise RuntimeError("PostgreSQL server binaries (initdb) not found: install Debian's `postgresql` package")
@@ -85,8 +87,10 @@ def start_postgres() -> PgServer:
         stderr=subprocess.PIPE,
         check=True,
     )
+    with open(datadir / "pg_hba.conf", "a", encoding="utf-8") as hba:
+        hba.writelines(f"host all all {network} trust\n" for network in allow)
     port = free_port()
-    opts = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    opts = f"-p {port} -k {base} -c listen_addresses={','.join(listen)} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
     subprocess.run(
         [*as_user, str(bindir / "pg_ctl"), "-D", str(datadir), "-l", str(base / "logfile"), "-o", opts, "-w", "start"],
         stdin=subprocess.DEVNULL,

@@ -191,8 +191,13 @@ pid {prefix}/nginx.pid;
 error_log {prefix}/error.log warn;
 events {{ worker_connections 256; }}
 http {{
+    # as docs/operations.md: survey requests are never logged (docs/anonymity.md)
+    map $uri $portal_loggable {{
+        ~^/survei(/|$)  0;
+        default         1;
+    }}
     log_format upstream '$remote_addr "$request" $status $upstream_addr';
-    access_log {prefix}/access.log upstream;
+    access_log {prefix}/access.log upstream if=$portal_loggable;
     client_body_temp_path {prefix}/client_body;
     proxy_temp_path {prefix}/proxy;
     fastcgi_temp_path {prefix}/fastcgi;

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -147,6 +148,24 @@ def visit(cluster: Cluster, browser) -> Iterator:  # noqa: ANN001
         assert not failed, f"unexpected error answers: {failed}"
         unnamed = [s for s in v.seen if s.upstream not in cluster.hosts]
         assert not unnamed, f"answers without an X-Upstream naming one host: {unnamed}"
+
+
+def test_the_leftovers_of_a_crashed_run_are_removed():
+    if os.geteuid() != 0:
+        pytest.fail("the two-host test makes network namespaces: run it as root (make test does in CI)")
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a run that died: its process id names what it left
+    netns, link = f"{hosts.PREFIX}-{gone.pid}-0", f"{hosts.PREFIX}{gone.pid}h1"
+    subprocess.run(["ip", "netns", "add", netns], check=True)
+    subprocess.run(["ip", "link", "add", link, "type", "veth", "peer", "name", f"{hosts.PREFIX}{gone.pid}n1"], check=True)
+    try:
+        removed = hosts.clear_leftovers()
+        assert netns in removed and link in removed
+        assert netns not in subprocess.run(["ip", "netns", "list"], capture_output=True, text=True, check=True).stdout
+        assert subprocess.run(["ip", "link", "show", link], capture_output=True, check=False).returncode != 0
+    finally:
+        subprocess.run(["ip", "netns", "del", netns], capture_output=True, check=False)
+        subprocess.run(["ip", "link", "del", link], capture_output=True, check=False)
 
 
 def test_the_hosts_run_two_workers_each_on_one_database(cluster: Cluster):

@@ -23,7 +23,7 @@ from sqlalchemy import create_engine, func, select
 
 from portal.models import LoginFailure, Training
 from tests import hosts, rig
-from tests.browser.test_ratings_browser import CATEGORIES
+from tests.browser.test_ratings_browser import CATEGORIES, _fill_rating
 from tests.browser.test_ratings_browser import TRAINING as RATED_TRAINING
 from tests.browser.test_surveys_browser import TRAINING as SURVEYED_TRAINING
 from tests.browser.test_surveys_browser import _answer, _open_survey, _saved
@@ -204,44 +204,13 @@ def test_employee_fills_and_submits_a_survey_across_both_hosts(visit):  # noqa: 
     assert v.csrf_across_hosts() > 0
 
 
-def _saving(page, change) -> None:  # noqa: ANN001
-    """One change of the rating form and its autosave answered. Waiting for it keeps one autosave in
-    flight at a time: with the latency of a second hop, a change queued behind another (hx-sync "queue
-    last") is swapped into the status the first answer replaced, and the page's progress stays behind
-    (the answers are saved; see the report of issue 18)."""
-    with page.expect_response(lambda r: "/jawaban/" in r.url):
-        change()
-
-
-def _rate(page) -> None:  # noqa: ANN001
-    """Tests/browser/test_ratings_browser's filling of the supervisor's L3 form, one autosave at a time."""
-    ids = page.locator("#rating-form .question").evaluate_all("els => els.map(e => Number(e.id.split('-')[1]))")
-    assert len(ids) == 8
-    answered = 0
-    for qid in ids:
-        fieldset = page.locator(f"#pertanyaan-{qid}")
-        if fieldset.locator("textarea").count():
-            if "opsional" in fieldset.inner_text():
-                continue
-            page.fill(f"#q-{qid}", "Menata ulang alur pendaftaran pasien sehingga antrean pagi lebih pendek.")
-            _saving(page, lambda: page.locator(f"#q-{qid}").blur())
-        elif fieldset.locator("input[name$='_sebelum']").count():
-            _saving(page, lambda: page.check(f"#q-{qid}-b2"))
-            _saving(page, lambda: page.check(f"#q-{qid}-4"))
-        else:
-            _saving(page, lambda: page.check(f"#q-{qid}-4"))
-        answered += 1
-        page.locator(".progress-text").filter(has_text=f"{answered} dari ").wait_for()
-    assert answered == 7
-
-
 def test_supervisor_rates_an_application_across_both_hosts(visit):  # noqa: ANN001
     v = visit()
     page = v.page
     browser_login(page, DEMO["supervisor"])
     page.get_by_role("link", name=re.compile(r"Nilai penerapan hasil pelatihan: Putri Wulandari.*" + RATED_TRAINING)).click()
     page.wait_for_url(re.compile(r"/penerapan/atasan/\d+$"))
-    _rate(page)
+    _fill_rating(page)  # quick changes: the second of a before/after pair is queued behind the first
     page.click("#kirim")
     page.wait_for_url(re.compile(r"/kirim$"))
     page.click("#kirim-ya")

@@ -80,9 +80,13 @@ class PgServer:
         shutil.rmtree(self.datadir.parent, ignore_errors=True)
 
 
-def start_postgres(*, synchronous_commit: bool = False) -> PgServer:
-    """A fresh server. Without `synchronous_commit` (fast, for most tests) a commit is acknowledged before
-    its WAL is written, so an immediate stop may lose the last ones; outage tests ask for it."""
+def start_postgres(
+    listen: tuple[str, ...] = ("127.0.0.1",), allow: tuple[str, ...] = (), *, synchronous_commit: bool = False
+) -> PgServer:
+    """A fresh server. `listen`: the addresses it listens on; `allow`: networks (CIDR) whose clients it
+    trusts besides the loopback (tests/hosts.py: the veth subnet of the network namespaces). Without
+    `synchronous_commit` (fast, for most tests) a commit is acknowledged before its WAL is written, so an
+    immediate stop may lose the last ones; outage tests ask for it."""
     bindir = find_pg_bindir()
     if bindir is None:
         raise RuntimeError("PostgreSQL server binaries (initdb) not found: install Debian's `postgresql` package")
@@ -101,8 +105,13 @@ def start_postgres(*, synchronous_commit: bool = False) -> PgServer:
         stderr=subprocess.PIPE,
         check=True,
     )
+    with open(datadir / "pg_hba.conf", "a", encoding="utf-8") as hba:
+        hba.writelines(f"host all all {network} trust\n" for network in allow)
     port = free_port()
-    opts = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit={'on' if synchronous_commit else 'off'} -c full_page_writes=off -c max_connections=200"
+    opts = (
+        f"-p {port} -k {base} -c listen_addresses={','.join(listen)} -c fsync=off "
+        f"-c synchronous_commit={'on' if synchronous_commit else 'off'} -c full_page_writes=off -c max_connections=200"
+    )
     subprocess.run(
         [*as_user, str(bindir / "pg_ctl"), "-D", str(datadir), "-l", str(base / "logfile"), "-o", opts, "-w", "start"],
         stdin=subprocess.DEVNULL,

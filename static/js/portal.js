@@ -58,4 +58,16 @@
     var ctx = evt.detail && evt.detail.ctx;
     if (ctx && ctx.response && ctx.response.status === 503) { markUnsaved(evt.target); }
   });
+  // A request queued behind another (hx-sync "queue last": two quick changes in one question) keeps the
+  // target found when it was triggered; the first answer's outerHTML swap replaces that element, and
+  // htmx 4 drops an answer whose target is detached (status, error and progress of the newer answer
+  // lost, seen behind a second hop: tests/test_two_hosts.py). Find the target again by its id.
+  document.addEventListener("htmx:after:request", function (evt) {
+    var ctx = evt.detail && evt.detail.ctx;
+    var target = ctx && ctx.target;
+    if (target && target.nodeType === 1 && !target.isConnected && target.id) {
+      var current = document.getElementById(target.id);
+      if (current) { ctx.target = current; }
+    }
+  });
 })();

@@ -142,8 +142,7 @@ def _ratings(db: Session, world: World, result: RunResult) -> list[str]:
     out: list[str] = []
     latest, submitted, _fresh = _acknowledged(result, "rating")
     supervisor_of = {e: s.employee_id for s in world.supervisors for e in world.reports[s.nip]}
-    by_enrollment = {nip: eid for nip, eid in world.enrollments.items()}
-    eids = set(by_enrollment.values())
+    eids = set(world.enrollments.values())
     ratings = {
         r.enrollment_id: r
         for r in db.execute(
@@ -158,7 +157,7 @@ def _ratings(db: Session, world: World, result: RunResult) -> list[str]:
         ).all(),
         "rating_id",
     )
-    for nip, eid in sorted(by_enrollment.items()):
+    for nip, eid in sorted(world.enrollments.items()):
         acked = latest.get(eid, {})
         rating = ratings.get(eid)
         want = "submitted" if eid in submitted else ("draft" if acked else None)

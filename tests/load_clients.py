@@ -8,10 +8,11 @@ of them (some twice, as a double tap); supervisors autosave and submit the L3 ra
 people log in through the login form (CSRF token from the page), the others carry a session row made in
 the database (as tests/test_load.py does).
 
-Every request's outcome is kept per client: an expected answer (200 for an autosave, 303 for a submit)
-is *acknowledged*, and the client remembers exactly what: the question and the parsed value
-(`Ack`), or the submit. A connection error or a 5xx is *not acknowledged*: the client waits and sends
-the same request again, as a phone would after the server is back; the failure is kept with the server
+The people and their work are seeded by tests/load_world.py. Every request's outcome is kept per
+client: an expected answer (200 for an autosave, 303 for a submit) is *acknowledged*, and the client
+remembers exactly what: the question and the parsed value (`ClientLog.acks`), or the submit
+(`ClientLog.submits`). A connection error or a 5xx is *not acknowledged*: the client waits and sends the
+same request again, as a phone would after the server is back; the failure is kept with the server
 generation it happened in (`Failure`), so a run can show that every kill hit traffic. Any other answer
 is `unexpected` (a run with one fails). tests/crash_checks.py then holds the database to what was
 acknowledged.
@@ -24,105 +25,20 @@ import random
 import re
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any, Callable
 
 import httpx
-from sqlalchemy import create_engine, insert
-from sqlmodel import Session
 
-from portal import clock, security
-from portal.models import Employee, UserSession, utcnow
-from portal.services import summaries
 from portal.services.questionnaires import QuestionDef, Structure
 from portal.services.surveys.answers import AnswerValue, parse_answer
 from tests import rig
 from tests.conftest import DEMO_PASSWORD, token_in_page
-from tests.test_ratings import make_training
-from tests.test_surveys import make_survey
+from tests.load_world import Person, Survey, World, seed_world
 
-NIP_BASE = 198501012010011000  # + serial: 18 digits, clear of the demo NIPs
-
-
-# --------------------------------------------------------------------------- the seeded world
-
-
-@dataclass(frozen=True)
-class Person:
-    nip: str
-    employee_id: int
-    session_token: str | None  # None: logs in through the form
-
-
-@dataclass(frozen=True)
-class Survey:
-    training_id: int
-    anonymous: bool
-    structure: Structure
-    invitations: dict[str, int]  # nip -> invitation id
-
-
-@dataclass(frozen=True)
-class World:
-    employees: list[Person]
-    supervisors: list[Person]
-    surveys: list[Survey]  # one anonymous, one attributed
-    l3_training_id: int
-    l3_structure: Structure
-    enrollments: dict[str, int]  # employee nip -> enrollment id of the L3 training
-    reports: dict[str, list[str]]  # supervisor nip -> the nips of their reports
-
-
-def seed_world(db_url: str, employees: int = 40, supervisors: int = 10, form_logins: int = 15) -> World:
-    """New people on a demo database: `supervisors` supervisors with `employees` reports between them,
-    every report invited to two surveys (the test helpers' all-kinds questionnaire, anonymous and
-    attributed) and enrolled in a finished training whose L3 rating is due now. The first
-    `form_logins` people (supervisors first) log in through the form; the others get session rows."""
-    engine = create_engine(db_url)
-    password_hash = security.hash_password(DEMO_PASSWORD)
-    try:
-        with Session(engine, expire_on_commit=False) as db:
-            sups = [Employee(nip=str(NIP_BASE + i), name=f"Atasan Uji {i}", password_hash=password_hash) for i in range(supervisors)]
-            db.add_all(sups)
-            db.flush()
-            emps = [
-                Employee(nip=str(NIP_BASE + 500 + i), name=f"Pegawai Uji {i}", supervisor_id=sups[i % supervisors].id, password_hash=password_hash)
-                for i in range(employees)
-            ]
-            db.add_all(emps)
-            db.commit()
-            nips = tuple(e.nip for e in emps)
-            surveys = []
-            for anonymous in (True, False):
-                s = make_survey(db, nips=nips, anonymous=anonymous, code=f"CRASH-{'ANON' if anonymous else 'ATTR'}")
-                surveys.append(Survey(s["training_id"], anonymous, s["structure"], s["invitations"]))
-            # ended 95 days ago, due after 90: inside the 30-day window today
-            l3 = make_training(db, clock.today() - timedelta(days=95), nips=nips)
-            summaries.rebuild(db, ["jp"])  # make_training enrols behind the services' back
-            from portal.services import questionnaires as qsvc
-
-            l3_structure = qsvc.load_structure(db, l3["qid"])
-            people = [*sups, *emps]
-            tokens = {p.id: (None if i < form_logins else security.new_session_token()) for i, p in enumerate(people)}
-            now = utcnow()
-            rows = [{"id": security.session_key(t), "employee_id": e, "created_at": now, "last_seen_at": now} for e, t in tokens.items() if t]
-            if rows:
-                db.execute(insert(UserSession), rows)
-            db.commit()
-    finally:
-        engine.dispose()
-    person = {p.nip: Person(p.nip, p.id, tokens[p.id]) for p in people}
-    return World(
-        employees=[person[e.nip] for e in emps],
-        supervisors=[person[s.nip] for s in sups],
-        surveys=surveys,
-        l3_training_id=l3["training_id"],
-        l3_structure=l3_structure,
-        enrollments=l3["enrollments"],
-        reports={s.nip: [e.nip for e in emps if e.supervisor_id == s.id] for s in sups},
-    )
+__all__ = ["CrashingServer", "RunResult", "World", "run", "seed_world"]
 
 
 # --------------------------------------------------------------------------- the crashing server
@@ -378,6 +294,19 @@ class RunResult:
     def kills_that_hit_traffic(self) -> int:
         return len({f.generation for f in self.failures if f.while_up})
 
+    def summary(self) -> str:
+        errors = Counter(f.error for f in self.failures)
+        submits = Counter((k, fresh) for log in self.logs for k, _t, fresh in log.submits)
+        recoveries = ", ".join(f"{r:.1f}" for r in self.recoveries)
+        return "\n".join([
+            f"seed {self.seed}: {len(self.logs)} clients, {self.seconds:.1f} s",
+            f"requests {self.requests}: acknowledged {self.acknowledged}, not acknowledged {len(self.failures)} "
+            f"({', '.join(f'{k} {n}' for k, n in errors.most_common())}), unexpected {len(self.unexpected)}",
+            f"acknowledged submits: surveys {submits['survey', True]} fresh + {submits['survey', False]} again, "
+            f"ratings {submits['rating', True]} + {submits['rating', False]} already",
+            f"kills {self.kills} (cut requests off: {self.kills_that_hit_traffic()}), recovery after each restart: {recoveries} s",
+        ])
+
 
 def run(world: World, server: CrashingServer, *, seed: int, kills: int, seconds: float,
         p_submit: float = 0.8, p_double: float = 0.2) -> RunResult:
@@ -407,7 +336,7 @@ def run(world: World, server: CrashingServer, *, seed: int, kills: int, seconds:
         futures = [pool.submit(work, c, role) for c, (_p, role) in zip(clients, people)]
         # the kill moments: random gaps, each kill only while requests are in flight
         for _kill in range(kills):
-            time.sleep(master.uniform(0.5, 1.5) * seconds / (kills + 1))
+            time.sleep(master.uniform(0.3, 1.0) * 0.8 * seconds / kills)  # all kills fall in the first 80 %
             if not server.wait_for_traffic(lambda: all(f.done() for f in futures)):
                 break
             server.crash_and_restart()

@@ -29,15 +29,16 @@ def test_every_acknowledged_answer_and_submit_survives_repeated_crashes(db_url):
     server = CrashingServer(db_url)
     try:
         result = run(world, server, seed=seed, kills=KILLS, seconds=SECONDS)
+        print(result.summary())
         where = f"seed {seed}"
         assert not result.errors, f"{where}: clients gave up: {result.errors[:5]}"
         assert not result.unexpected, f"{where}: unexpected answers: {result.unexpected[:5]}"
         # not vacuous: the kills happened mid-traffic, every one of them cost requests their answer
         assert result.kills == KILLS, f"{where}: {result.kills} kills (traffic ended early)"
         assert result.kills_that_hit_traffic() == KILLS, f"{where}: a kill found no request in flight"
-        assert all(f.error != "HTTP 500" for f in result.failures), f"{where}: the server answered 500"
+        assert not [f for f in result.failures if f.error.startswith("HTTP")], f"{where}: the server answered 5xx"
         submits = [s for log in result.logs for s in log.submits]
-        assert {k for k, _t, _f in submits} == {"survey", "rating"} and result.acknowledged > 1000
+        assert {k for k, _t, _f in submits} == {"survey", "rating"} and result.acknowledged > 500
         problems = crash_checks.problems(db_url, world, result)
         assert not problems, f"{where}: " + "\n".join(problems[:20])
         # control: the same checks see a lost answer, a count gone wrong and a response that names its person

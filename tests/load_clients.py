@@ -336,7 +336,7 @@ def run(world: World, server: CrashingServer, *, seed: int, kills: int, seconds:
         futures = [pool.submit(work, c, role) for c, (_p, role) in zip(clients, people)]
         # the kill moments: random gaps, each kill only while requests are in flight
         for _kill in range(kills):
-            time.sleep(master.uniform(0.3, 1.0) * 0.8 * seconds / kills)  # all kills fall in the first 80 %
+            time.sleep(master.uniform(0.3, 1.0) * 0.6 * seconds / kills)  # all kills within 60 % of the up time
             if not server.wait_for_traffic(lambda: all(f.done() for f in futures)):
                 break
             server.crash_and_restart()

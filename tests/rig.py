@@ -11,6 +11,7 @@ import email.policy
 import glob
 import os
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -169,9 +170,14 @@ class LiveServer:
     """uvicorn serving the portal on 127.0.0.1 in a child process."""
 
     def __init__(
-        self, database_url: str, env: dict[str, str] | None = None, workers: int = 1, app: str = "portal.app:create_app"
+        self,
+        database_url: str,
+        env: dict[str, str] | None = None,
+        workers: int = 1,
+        app: str = "portal.app:create_app",
+        port: int | None = None,
     ) -> None:
-        self.port = free_port()
+        self.port = port or free_port()  # a port of its own, or the port of a killed server (restart)
         self.url = f"http://127.0.0.1:{self.port}"
         self.database_url = database_url
         self.log = tempfile.NamedTemporaryFile(prefix="portal-live-", suffix=".log", delete=False)
@@ -190,6 +196,7 @@ class LiveServer:
             stdin=subprocess.DEVNULL,
             stdout=self.log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # a process group of its own, so that kill() takes every worker
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -212,6 +219,15 @@ class LiveServer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
+        self.log.close()
+        Path(self.log.name).unlink(missing_ok=True)
+
+    def kill(self) -> None:
+        """SIGKILL the server and all its workers at once (a crash: no shutdown code runs, requests in
+        flight get no answer); a new LiveServer(..., port=self.port) restarts it on the same database."""
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=10)
         self.log.close()
         Path(self.log.name).unlink(missing_ok=True)
 

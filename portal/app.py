@@ -23,6 +23,7 @@ from litestar.template.config import TemplateConfig
 
 from portal.db import make_engine
 from portal.db.reads import ReadRunner
+from portal.db.wal import LogScrubber
 from portal.services.accounts.jobs import Housekeeping
 from portal.settings import Settings
 from portal.web import core, outage
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     logging.getLogger("portal").setLevel(logging.INFO)  # also where the root logger was set up before us
     engine = make_engine(settings)
     reads = ReadRunner(engine)
+    wal = LogScrubber(engine)  # SQLite: the -wal file truncated soon after anonymous submits
     housekeeping = Housekeeping(engine, settings)  # purges expired sessions and login failures (docs/operations.md)
     templates = LocalisedTemplateEngine(settings.timezone, settings.locale)
     static = create_static_files_router(
@@ -119,9 +121,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             **dict.fromkeys(outage.EXCEPTIONS, outage.database_unavailable_handler),  # 503 while the database is down
             Exception: core.internal_error_handler,
         },
-        state=State({"engine": engine, "settings": settings, "reads": reads, "housekeeping": housekeeping}),
-        on_startup=[reads.open, housekeeping.start, _freeze_gc],
-        on_shutdown=[housekeeping.stop, reads.close, lambda: engine.dispose()],
+        state=State({"engine": engine, "settings": settings, "reads": reads, "housekeeping": housekeeping, "wal": wal}),
+        on_startup=[reads.open, wal.start, housekeeping.start, _freeze_gc],
+        on_shutdown=[housekeeping.stop, wal.stop, reads.close, lambda: engine.dispose()],
         debug=False,
         # the portal's loggers write through the root logger's plain stream handler set up above, on
         # the request's own thread; Litestar's default would put a queue and a listener thread under

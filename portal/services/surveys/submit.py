@@ -11,8 +11,9 @@ from sqlalchemy import and_, bindparam, delete, insert, select, text, update
 from sqlmodel import Session
 
 from portal import rules
-from portal.db import dialect, truncate_wal
+from portal.db import dialect
 from portal.db.bulk import BulkWrite
+from portal.db.wal import scrub_after_anonymous_submit
 from portal.models import (
     Answer,
     DraftAnswer,
@@ -205,9 +206,8 @@ def submit(
     if not inv.anonymous:
         audit(session, employee_id, "survey.submit", f"invitation:{inv.id}")
     session.commit()
-    if inv.anonymous and dialect.keeps_old_pages_in_a_log(name):
-        # the draft's earlier values live on in the -wal file until a checkpoint: copy the log into the
-        # database (where secure_delete has zeroed the deleted draft) and truncate it (docs/anonymity.md)
-        truncate_wal(session.connection())
-        session.commit()
+    if inv.anonymous:
+        # the draft's earlier values live on in SQLite's -wal file until a checkpoint copies the log into
+        # the database (where secure_delete has zeroed the deleted draft) and truncates it (portal.db.wal)
+        scrub_after_anonymous_submit(session)
     return SubmitResult("submitted", structure=structure)

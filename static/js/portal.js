@@ -23,6 +23,13 @@
       var hint = wrap.previousElementSibling;
       var has = hint && hint.classList.contains("scroll-hint");
       var wide = wrap.offsetParent !== null && wrap.scrollWidth > wrap.clientWidth + 1;
+      // a region that scrolls must take keyboard focus, or arrow keys cannot reach its hidden columns
+      if (wide && !wrap.hasAttribute("tabindex")) {
+        var caption = wrap.querySelector("caption");
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", caption ? caption.textContent.trim() : text);
+      }
       if (wide && !has) {
         hint = document.createElement("p");
         hint.className = "scroll-hint";

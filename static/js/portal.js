@@ -45,16 +45,45 @@
   document.addEventListener("htmx:after:swap", function () { hintWideTables(document); });
   document.addEventListener("toggle", function () { hintWideTables(document); }, true);
   window.addEventListener("resize", function () { hintWideTables(document); });
-  // A network error or timeout swaps nothing in htmx 4: tell the user that the answer was NOT saved.
+  // A network error or timeout swaps nothing in htmx 4, and an answer that did not reach the server must
+  // not be lost: say "not saved" next to it, and send it again (the element's `retrysave` trigger posts
+  // its current value) when the browser is back online, or after a growing pause, until the server
+  // answers. The server's answer then replaces the status with "Tersimpan".
+  var unsaved = [];
+  var retryTimer = null;
+  var retryDelay = 2000;
+  function retryUnsaved() {
+    retryTimer = null;
+    if (navigator.onLine === false) { scheduleRetry(); return; }  // the "online" event comes sooner
+    var pending = unsaved;
+    unsaved = [];
+    for (var i = 0; i < pending.length; i++) {
+      if (pending[i].isConnected) { pending[i].dispatchEvent(new CustomEvent("retrysave")); }
+    }
+  }
+  function scheduleRetry() {
+    if (retryTimer) { return; }
+    retryTimer = setTimeout(retryUnsaved, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 15000);
+  }
+  window.addEventListener("online", function () { clearTimeout(retryTimer); retryDelay = 2000; retryUnsaved(); });
+  document.addEventListener("htmx:after:request", function (evt) {
+    var ctx = evt.detail && evt.detail.ctx;
+    if (!ctx || !ctx.response) { return; }
+    retryDelay = 2000;
+    var at = unsaved.indexOf(ctx.sourceElement);
+    if (at >= 0) { unsaved.splice(at, 1); }
+  });
   document.addEventListener("htmx:error", function (evt) {
     var ctx = evt.detail && evt.detail.ctx;
     if (ctx && ctx.response) { return; }
     var source = evt.target;
     var status = source && source.querySelector ? source.querySelector(".save-status") : null;
-    if (status) {
-      status.classList.add("is-error");
-      status.textContent = status.getAttribute("data-error-text") ||
-        "Gagal menyimpan: periksa koneksi internet, lalu pilih lagi jawaban Anda.";
-    }
+    if (!status) { return; }
+    status.classList.add("is-error");
+    var text = status.querySelector(".save-status-text") || status;
+    text.textContent = status.getAttribute("data-error-text") || "Belum tersimpan.";
+    if (ctx && unsaved.indexOf(source) < 0) { unsaved.push(source); }
+    scheduleRetry();
   });
 })();

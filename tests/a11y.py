@@ -100,9 +100,15 @@ class AxeWatch:
 
     def finish(self, page) -> None:  # noqa: ANN001
         """Check the page the test ended on (if it is a page of the portal)."""
+        from playwright.sync_api import Error
+
         if page.is_closed() or not page.url.startswith("http"):
             return
-        page.evaluate("() => window.__portalAxeCheck ? window.__portalAxeCheck() : null")
+        try:
+            page.evaluate("() => window.__portalAxeCheck ? window.__portalAxeCheck() : null")
+        except Error:  # the test ended while a page was loading: check the page it ended up on
+            page.wait_for_load_state()
+            page.evaluate("() => window.__portalAxeCheck ? window.__portalAxeCheck() : null")
 
     def failures(self, navigated: bool) -> list[str]:
         if navigated and not self.checks:

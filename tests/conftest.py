@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from tests import html_check, rig
+from tests import a11y, html_check, rig
 
 DEMO = {
     "employee": "199706112020122026",
@@ -283,10 +283,14 @@ class PageProblems(list):
 @pytest.fixture
 def page(browser, live_server):  # noqa: ANN001, ANN201
     """A fresh browser context (phone-sized, 360 px wide) with console errors collected in
-    `page.problems`; the test fails at teardown if any were seen."""
+    `page.problems` and every page checked by axe-core (tests/a11y.py); the test fails at teardown if
+    any problem or a serious/critical accessibility violation was seen."""
     context = browser.new_context(viewport={"width": 360, "height": 780}, base_url=live_server.url, locale="id-ID")
+    axe = a11y.watch(context)
     pg = context.new_page()
     problems = PageProblems()
+    visited = []
+    pg.on("framenavigated", lambda frame: visited.append(frame.url) if frame == pg.main_frame and frame.url.startswith("http") else None)
 
     def on_console(msg) -> None:  # noqa: ANN001
         if msg.type != "error":
@@ -301,9 +305,13 @@ def page(browser, live_server):  # noqa: ANN001, ANN201
     pg.on("console", on_console)
     pg.on("pageerror", lambda exc: problems.append(f"pageerror: {exc}"))
     pg.problems = problems  # type: ignore[attr-defined]
+    pg.axe = axe  # type: ignore[attr-defined]
     yield pg
+    axe.finish(pg)
     context.close()
     assert not problems, f"browser reported problems: {problems}"
+    violations = axe.failures(navigated=bool(visited))
+    assert not violations, "axe-core found serious/critical accessibility violations:\n" + "\n".join(violations)
 
 
 def browser_login(page, nip: str, password: str = DEMO_PASSWORD) -> None:  # noqa: ANN001

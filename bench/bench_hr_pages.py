@@ -7,7 +7,8 @@ The organisation and the answers are bench/bench_reports.py's Seeder (40 units, 
 trainings, 100,000 enrollments and invitations, a 30-question reaction questionnaire; 10k / 1M / 3M
 answers). Each size is kept as a database of its own under --dir (PostgreSQL: one data folder with a
 database per size, made from the previous size with CREATE DATABASE ... TEMPLATE and grown; SQLite: a file
-per size, copied and grown): a second run reuses them and seeds nothing. Delete the folder to re-seed.
+per size, copied and grown): a second run reuses them, migrated to the current head, and seeds nothing
+(as long as it asks for the same sizes). Delete the folder to re-seed.
 
 The pages are tests/pages.py's: every GET route that answers an HTML page to a role holding HR access,
 its ids filled by the same finders (tests/test_route_guards.OBJECTS) from the bench database, the bench's
@@ -131,6 +132,8 @@ def databases(store, sizes: list[int]) -> dict[int, str]:
     """A database per size, seeded (and grown from the previous size) unless the store already has it."""
     urls = {size: store.url(f"answers_{size}") for size in sizes}
     if all(store.has(f"answers_{size}") for size in sizes):
+        for url in urls.values():  # kept from an earlier run: brought to the current schema (new indexes)
+            upgrade(url)
         return urls
     seeder = None
     previous = None
@@ -150,6 +153,24 @@ def databases(store, sizes: list[int]) -> dict[int, str]:
         previous = name
     seeder.engine.dispose()
     return urls
+
+
+def upgrade(url: str) -> None:
+    """Migrate a kept database to head; when that changed anything, analyze it for the planner."""
+    from sqlalchemy import create_engine, text
+
+    from portal.cli import upgrade_database
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            before = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        upgrade_database(rig.test_settings(url))
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if conn.execute(text("SELECT version_num FROM alembic_version")).scalar() != before:
+                conn.execute(text("VACUUM ANALYZE" if conn.dialect.name == "postgresql" else "ANALYZE"))
+    finally:
+        engine.dispose()
 
 
 # --------------------------------------------------------------------------- HR's pages

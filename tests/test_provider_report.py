@@ -20,11 +20,11 @@ from tests.rig import QueryCounter
 TODAY = date(2026, 12, 31)
 
 
-def recount(db, year: int, unit_ids=None) -> dict[str, dict[str, float]]:
-    """Per provider, from every participant row: the figures the report must show."""
+def recount(db, year: int, unit_ids=None, key=Training.provider) -> dict[str, dict[str, float]]:
+    """Per provider (or `key`), from every participant row: the figures the report must show."""
     out: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     stmt = (
-        select(Training.provider, Training.cost, Enrollment.jp_credited, ImpactScore.impact_index, Employee.unit_id)
+        select(key, Training.cost, Enrollment.jp_credited, ImpactScore.impact_index, Employee.unit_id)
         .join(Enrollment, Enrollment.training_id == Training.id)
         .join(Employee, Employee.id == Enrollment.employee_id)
         .outerjoin(ImpactScore, ImpactScore.enrollment_id == Enrollment.id)
@@ -79,6 +79,14 @@ def test_grouped_figures_equal_a_recount_of_the_participants(db, costed):
             assert r.cost_per_impact_point == pytest.approx(e["impact_cost"] / e["impact_points"])
         assert r.impact_n == e["impact_n"]
     assert sum(r.participants for r in rep.by_kind) == sum(r.participants for r in rep.by_provider) == rep.total.participants
+    by_kind = recount(db, year, key=Training.kind)
+    assert {r.key for r in rep.by_kind if r.participants} == set(by_kind)
+    for r in rep.by_kind:
+        e = by_kind.get(r.key, defaultdict(float))
+        assert (r.participants, r.jp, r.cost or 0, r.costed_jp, r.impact_n) == (e["participants"], e["jp"], e["cost"], e["costed_jp"], e["impact_n"])
+    held = [t for t in db.execute(select(Training.kind, Training.cost, Training.ends_on)).all() if t.ends_on.year == year and t.ends_on <= TODAY]
+    assert sum(r.trainings for r in rep.by_kind) == rep.total.trainings == len(held)
+    assert rep.total.uncosted_trainings == sum(1 for t in held if t.cost is None)
     assert {r.label for r in rep.by_kind} <= {reports.kind_label(k) for k in db.execute(select(Training.kind)).scalars()}
 
 

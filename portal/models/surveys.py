@@ -25,6 +25,11 @@ class SurveyInvitation(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("training_id", "employee_id", "questionnaire_id"),
         CheckConstraint(_in("status", ("pending", "draft", "submitted")), name="status"),
+        # response monitoring and the training report count a training's invitations per status and
+        # deadline (and unit, through the employee) from this index alone
+        Index("ix_surveyinvitation_training_counts", "training_id", "questionnaire_id", "status", "closes_on", "employee_id"),
+        # the open invitations (Beranda, reminders): those whose last day is today or later
+        Index("ix_surveyinvitation_closes_on_status", "closes_on", "status"),
     )
     id: int | None = Field(default=None, primary_key=True)
     training_id: int = Field(foreign_key="training.id", index=True)

@@ -87,6 +87,9 @@ class Enrollment(SQLModel, table=True):
         UniqueConstraint("training_id", "employee_id"),
         CheckConstraint(_in("status", ("registered", "attended", "completed", "absent")), name="status"),
         CheckConstraint("jp_credited >= 0", name="jp_nonneg"),
+        # the reports count each training's participants and JP (per unit, through the employee) from
+        # this index alone
+        Index("ix_enrollment_training_counts", "training_id", "status", "jp_credited", "employee_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     training_id: int = Field(foreign_key="training.id", index=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
@@ -56,10 +56,40 @@ class Counts:
 
 
 def l3_counts(invited: int, submitted: int, window_ends_on: date, today: date) -> Counts:
-    """The L3 ratings of some alumni: not submitted is pending until the window's last day, then overdue."""
+    """The L3 ratings of some alumni: not submitted is pending until the window's last day, then overdue
+    (`l3_window_past` says the same in SQL)."""
     open_n = invited - submitted
     late = today > window_ends_on
     return Counts(invited, submitted, 0 if late else open_n, open_n if late else 0)
+
+
+def l3_window_past(dialect: str, today: date, window_days: int) -> Any:
+    """SQL, over Training: the L3 window (rules.l3_schedule: due day + window - 1) ended before today."""
+    window_ends_on = sql_dialect.day_number(dialect, Training.ends_on) + Training.application_due_days + (max(window_days, 1) - 1)
+    return window_ends_on < sql_dialect.day_number_of(today)
+
+
+def rolled_up(cells: Any, training_id: Any, unit_id: Any, done: Any, overdue: Any) -> Any:
+    """SQL: the rows of `cells` (a select of the joined rows) counted per training and per unit: (per
+    "training" | "unit", key, invited, submitted (`done`), `overdue`). The training x unit cells are
+    grouped once and both roll-ups read them."""
+    grouped = (
+        cells.add_columns(
+            training_id.label("training_id"),
+            unit_id.label("unit_id"),
+            func.count().label("n"),
+            func.sum(case((done, 1), else_=0)).label("sub"),
+            func.sum(case((overdue, 1), else_=0)).label("late"),
+        )
+        .group_by(training_id, unit_id)
+        .cte("cells")
+    )
+    c = grouped.c
+    sums = (func.sum(c.n), func.sum(c.sub), func.sum(c.late))
+    return union_all(
+        select(literal("training"), c.training_id, *sums).group_by(c.training_id),
+        select(literal("unit"), c.unit_id, *sums).group_by(c.unit_id),
+    )
 
 
 @dataclass
@@ -148,58 +178,41 @@ def monitoring(
         .order_by(Training.ends_on.desc(), Training.id.desc())
     ).all()
     ids = [r.id for r in training_rows]
-    reaction = {r.id: r.reaction_questionnaire_id for r in training_rows}
     by_training: dict[int, list[Counts]] = {}
     by_unit: dict[int | None, list[Counts]] = {}
-    # ---- L1 per training and per unit (invitations of the trainings named by id, grouped)
-    submitted = SurveyInvitation.status == "submitted"
-    late = and_(~submitted, SurveyInvitation.closes_on < today)
-    l1 = (
-        select(
-            SurveyInvitation.training_id,
-            SurveyInvitation.questionnaire_id,
-            Employee.unit_id,
-            func.count(),
-            func.sum(case((submitted, 1), else_=0)),
-            func.sum(case((late, 1), else_=0)),
-        )
-        .join(Employee, Employee.id == SurveyInvitation.employee_id)
-        .where(in_ids(SurveyInvitation.training_id, ids, dialect))
-        .group_by(SurveyInvitation.training_id, SurveyInvitation.questionnaire_id, Employee.unit_id)
-    )
-    if unit_ids:
-        l1 = l1.where(Employee.unit_id.in_(unit_ids))
-    for tid, qid, uid, n, sub, overdue in session.execute(l1):
-        if qid != reaction.get(tid):
-            continue
-        c = Counts(int(n), int(sub or 0), int(n) - int(sub or 0) - int(overdue or 0), int(overdue or 0))
-        by_training.setdefault(tid, [Counts(), Counts()])[0].add(c)
-        by_unit.setdefault(uid, [Counts(), Counts()])[0].add(c)
-    # ---- L3 per training and per unit (credited enrollments x the supervisor's rating, grouped)
+    # ---- L1 and L3, per training and per unit: the cells (training x unit) grouped once, then rolled up
+    # per training and per unit by the database (a few hundred rows, not one per cell)
     rating = aliased(ApplicationRating)
+    l1 = (
+        select()
+        .select_from(SurveyInvitation)
+        .join(Training, and_(Training.id == SurveyInvitation.training_id, Training.reaction_questionnaire_id == SurveyInvitation.questionnaire_id))
+        .join(Employee, Employee.id == SurveyInvitation.employee_id)
+        .where(in_ids(Training.id, ids, dialect))
+    )
     l3 = (
-        select(
-            Enrollment.training_id,
-            Employee.unit_id,
-            Training.ends_on,
-            Training.application_due_days,
-            func.count(),
-            func.sum(case((rating.status == "submitted", 1), else_=0)),
-        )
+        select()
+        .select_from(Enrollment)
         .join(Training, Training.id == Enrollment.training_id)
         .join(Employee, Employee.id == Enrollment.employee_id)
         .outerjoin(rating, and_(rating.enrollment_id == Enrollment.id, rating.rater_role == "supervisor"))
-        .where(*in_period, took_part(Enrollment.status), Training.application_questionnaire_id.is_not(None))
-        .group_by(Enrollment.training_id, Employee.unit_id, Training.ends_on, Training.application_due_days)
+        .where(in_ids(Training.id, ids, dialect), took_part(Enrollment.status), Training.application_questionnaire_id.is_not(None))
     )
-    if unit_ids:
-        l3 = l3.where(Employee.unit_id.in_(unit_ids))
     has_l3 = False
-    for tid, uid, ends_on, due_days, n, sub in session.execute(l3):
-        has_l3 = True
-        c = l3_counts(int(n), int(sub or 0), l3_schedule(ends_on, due_days, window_days).window_ends_on, today)
-        by_training.setdefault(tid, [Counts(), Counts()])[1].add(c)
-        by_unit.setdefault(uid, [Counts(), Counts()])[1].add(c)
+    l1_open = SurveyInvitation.status != "submitted"
+    l3_open = or_(rating.status.is_(None), rating.status != "submitted")  # no rating yet, or not submitted
+    for kind, cells, training_id, done, overdue in (
+        (0, l1, SurveyInvitation.training_id, SurveyInvitation.status == "submitted", and_(l1_open, SurveyInvitation.closes_on < today)),
+        (1, l3, Enrollment.training_id, rating.status == "submitted", and_(l3_open, l3_window_past(dialect, today, window_days))),
+    ):
+        if not ids:
+            break
+        if unit_ids:
+            cells = cells.where(Employee.unit_id.in_(unit_ids))
+        for per, key, n, sub, late in session.execute(rolled_up(cells, training_id, Employee.unit_id, done, overdue)):
+            has_l3 = has_l3 or kind == 1
+            c = Counts(int(n), int(sub or 0), int(n) - int(sub or 0) - int(late or 0), int(late or 0))
+            (by_training if per == "training" else by_unit).setdefault(key, [Counts(), Counts()])[kind].add(c)
     trainings: list[MonitorRow] = []
     for r in training_rows:
         if r.id not in by_training:
@@ -230,9 +243,24 @@ def monitoring(
     }[status]
     pages = max(1, -(-people_total // per_page))
     page = min(max(1, page), pages)
-    people = [
-        person(r, jenis, today, window_days) for r in session.execute(stmt.offset((page - 1) * per_page).limit(per_page))
-    ]
+    # the list is ordered by training first: the page's people are in the few trainings that hold its
+    # rows, which the counts tell, so only their people are sorted (not everyone of the period)
+    kind = 1 if jenis == "l3" else 0
+    listed = {"belum": lambda c: c.pending + c.overdue, "terlambat": lambda c: c.overdue, "sudah": lambda c: c.submitted, "semua": lambda c: c.invited}[status]
+    first, seen, skipped, held_ids = (page - 1) * per_page, 0, 0, []
+    for row in trainings:
+        n = listed(row.l3 if kind else row.l1)
+        if n and seen + n <= first:  # wholly before the page
+            seen = skipped = seen + n
+        elif n:
+            held_ids.append(row.key)
+            seen += n
+            if seen >= first + per_page:
+                break
+    people = []
+    if held_ids:
+        stmt = stmt.where(in_ids(Training.id, held_ids, dialect)).offset(first - skipped).limit(per_page)
+        people = [person(r, jenis, today, window_days) for r in session.execute(stmt)]
     t_pages = max(1, -(-len(trainings) // trainings_per_page))
     t_page = min(max(1, trainings_page), t_pages)
     shown = trainings[(t_page - 1) * trainings_per_page : t_page * trainings_per_page]
@@ -303,9 +331,7 @@ def people_select(dialect: str, filters: Filters, today: date, window_days: int,
             .where(*in_period, took_part(Enrollment.status), Training.application_questionnaire_id.is_not(None))
         )
         not_done = or_(rating.status.is_(None), rating.status != "submitted")
-        # the window's last day (rules.l3_schedule: due day + window - 1) is before today
-        window_ends_on = sql_dialect.day_number(dialect, Training.ends_on) + Training.application_due_days + (max(window_days, 1) - 1)
-        past = window_ends_on < sql_dialect.day_number_of(today)
+        past = l3_window_past(dialect, today, window_days)
     else:
         stmt = (
             select(

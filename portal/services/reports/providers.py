@@ -11,7 +11,7 @@ Definitions (the page says them too):
   indexes (0–100): what one point of the index cost.
 With a unit filter, the participants are the unit's staff (and the trainings those they attended).
 
-Aggregated in SQL: one grouped query per grouping, whatever the number of participants; no figure comes
+Aggregated in SQL: one query for both groupings, whatever the number of participants; no figure comes
 from an anonymous survey (L1 answers are not read here), so the minimum group size has nothing to hide;
 the impact figures come from L3 ratings, which are attributed."""
 
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, distinct, func, select
+from sqlalchemy import and_, case, func, literal, select, union_all
 from sqlmodel import Session
 
 from portal.i18n import _
@@ -69,35 +69,46 @@ class ProviderReport:
     total: GroupRow | None
 
 
-def _grouped(session: Session, column: Any, filters: Filters, today: date) -> list[Any]:
-    t, e = Training, Enrollment
-    costed = and_(t.cost.is_not(None), e.id.is_not(None))  # a participant of a training with a cost
+def _grouped(session: Session, filters: Filters, today: date) -> list[Any]:
+    """Both groupings, one query: the held trainings are counted one row per training first (their
+    participants, JP and impact scores; an integer key, no DISTINCT over the participants), and those
+    rows are grouped per provider and per kind (column `grouping`)."""
+    t, e, i = Training, Enrollment, ImpactScore
+    per_training = select(
+        t.id, t.provider, t.kind, t.cost,
+        func.count(e.id).label("participants"),
+        func.coalesce(func.sum(e.jp_credited), 0).label("jp"),
+        func.count(i.id).label("impact_n"),
+        func.coalesce(func.sum(i.impact_index), 0).label("impact_sum"),
+    ).where(*held(filters, today))
     joined = and_(e.training_id == t.id, took_part(e.status))
-    stmt = (
-        select(
-            column.label("key"),
-            func.count(distinct(t.id)).label("trainings"),
-            func.count(distinct(case((t.cost.is_(None), t.id)))).label("uncosted"),
-            func.count(e.id).label("participants"),
-            func.coalesce(func.sum(e.jp_credited), 0).label("jp"),
-            func.count(case((costed, e.id))).label("costed_participants"),
-            func.sum(case((costed, t.cost))).label("cost"),
-            func.coalesce(func.sum(case((costed, e.jp_credited))), 0).label("costed_jp"),
-            func.count(ImpactScore.id).label("impact_n"),
-            func.coalesce(func.sum(ImpactScore.impact_index), 0).label("impact_sum"),
-            func.coalesce(func.sum(case((and_(costed, ImpactScore.id.is_not(None)), t.cost))), 0).label("impact_cost"),
-            func.coalesce(func.sum(case((costed, ImpactScore.impact_index))), 0).label("impact_costed_sum"),
-        )
-        .select_from(t)
-        .where(*held(filters, today))
-        .group_by(column)
-        .order_by(column)
-    )
-    if filters.unit_ids:
-        stmt = stmt.join(e, joined).join(Employee, Employee.id == e.employee_id).where(Employee.unit_id.in_(filters.unit_ids))
+    if filters.unit_ids:  # the unit's staff, and the trainings they attended
+        per_training = per_training.join(e, joined).join(Employee, Employee.id == e.employee_id).where(Employee.unit_id.in_(filters.unit_ids))
     else:
-        stmt = stmt.outerjoin(e, joined)
-    return list(session.execute(stmt.outerjoin(ImpactScore, ImpactScore.enrollment_id == e.id)).mappings())
+        per_training = per_training.outerjoin(e, joined)
+    p = per_training.outerjoin(i, i.enrollment_id == e.id).group_by(t.id, t.provider, t.kind, t.cost).cte("per_training")
+    costed = p.c.cost.is_not(None)
+
+    def grouping(name: str, column: Any) -> Any:
+        return select(
+            literal(name).label("grouping"),
+            column.label("key"),
+            func.count().label("trainings"),
+            func.count(case((p.c.cost.is_(None), 1))).label("uncosted"),
+            func.sum(p.c.participants).label("participants"),
+            func.sum(p.c.jp).label("jp"),
+            func.coalesce(func.sum(case((costed, p.c.participants))), 0).label("costed_participants"),
+            # a costed training without participants adds no cost (NULL when no participant is costed)
+            func.sum(case((and_(costed, p.c.participants > 0), p.c.cost * p.c.participants))).label("cost"),
+            func.coalesce(func.sum(case((costed, p.c.jp))), 0).label("costed_jp"),
+            func.sum(p.c.impact_n).label("impact_n"),
+            func.sum(p.c.impact_sum).label("impact_sum"),
+            func.coalesce(func.sum(case((costed, p.c.cost * p.c.impact_n))), 0).label("impact_cost"),
+            func.coalesce(func.sum(case((costed, p.c.impact_sum))), 0).label("impact_costed_sum"),
+        ).group_by(column)
+
+    stmt = union_all(grouping("provider", p.c.provider), grouping("kind", p.c.kind))
+    return list(session.execute(stmt.order_by("grouping", "key")).mappings())
 
 
 def _row(m: Any, label: str) -> GroupRow:
@@ -124,9 +135,10 @@ def _total(rows: list[GroupRow]) -> GroupRow | None:
 
 
 def provider_report(session: Session, filters: Filters, today: date) -> ProviderReport:
-    """Both groupings for the period and unit. 2 queries."""
-    by_provider = [_row(m, m["key"] or _("(tanpa penyelenggara)")) for m in _grouped(session, Training.provider, filters, today)]
-    by_kind = sorted((_row(m, kind_label(m["key"])) for m in _grouped(session, Training.kind, filters, today)), key=lambda r: r.label)
+    """Both groupings for the period and unit. One query."""
+    rows = _grouped(session, filters, today)
+    by_provider = [_row(m, m["key"] or _("(tanpa penyelenggara)")) for m in rows if m["grouping"] == "provider"]
+    by_kind = sorted((_row(m, kind_label(m["key"])) for m in rows if m["grouping"] == "kind"), key=lambda r: r.label)
     return ProviderReport(filters, by_provider, by_kind, _total(by_provider))
 
 

@@ -21,6 +21,7 @@ from portal.models import (
     ApplicationRating,
     Enrollment,
     ImpactScore,
+    InvitationCount,
     Questionnaire,
     SurveyInvitation,
     Training,
@@ -249,8 +250,9 @@ def training_report(session: Session, training_id: int, today: date, min_group: 
 
 def _peers(session: Session, training: Training, today: date, min_group: int) -> Peers:
     """The other trainings of the same kind that ended in the same calendar year and whose L1 results
-    are shown, pooled. Three queries."""
-    sub = func.sum(case((SurveyInvitation.status == "submitted", 1), else_=0))
+    are shown, pooled. Three queries. The submitted counts come from the invitations summary (a few
+    rows per training), not from the peers' invitations."""
+    ic = InvitationCount
     rows: dict[int, TrainingRow] = {}
     for r in session.execute(
         select(
@@ -258,20 +260,16 @@ def _peers(session: Session, training: Training, today: date, min_group: int) ->
             Training.reaction_questionnaire_id,
             func.coalesce(Questionnaire.anonymous, True).label("anonymous"),
             Training.survey_closes_on,
-            sub.label("submitted"),
+            ic.n.label("submitted"),
         )
         .join(Questionnaire, Questionnaire.id == Training.reaction_questionnaire_id)
-        .join(
-            SurveyInvitation,
-            and_(SurveyInvitation.training_id == Training.id, SurveyInvitation.questionnaire_id == Training.reaction_questionnaire_id),
-        )
+        .join(ic, and_(ic.training_id == Training.id, ic.questionnaire_id == Training.reaction_questionnaire_id, ic.status == "submitted"))
         .where(
             Training.kind == training.kind,
             Training.id != training.id,
             Training.ends_on >= date(training.ends_on.year, 1, 1),
             Training.ends_on <= date(training.ends_on.year, 12, 31),
         )
-        .group_by(Training.id, Training.reaction_questionnaire_id, Questionnaire.anonymous, Training.survey_closes_on)
     ):
         submitted = int(r.submitted or 0)
         state = l1_state(bool(r.anonymous), r.reaction_questionnaire_id, r.survey_closes_on, submitted, today, min_group)

@@ -6,7 +6,7 @@ new anonymous responses on PostgreSQL join crowds of rules.ANONYMITY_CROWD (docs
 No existing value is changed.
 
 Revision ID: a8f3e5c2d901
-Revises: 332c1b182723
+Revises: e4c17a9b2d60
 Create Date: 2026-12-07 20:40:00
 
 """
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = 'a8f3e5c2d901'
-down_revision: Union[str, Sequence[str], None] = '332c1b182723'
+down_revision: Union[str, Sequence[str], None] = 'e4c17a9b2d60'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -12,6 +12,7 @@ from portal.services import questionnaires as qsvc
 from tests.conftest import DEMO, login, post, text_of
 from tests.test_surveys import (
     ALL_KINDS,
+    PEERS,
     autosave,
     complete_answers,
     fill_all,
@@ -245,3 +246,24 @@ def test_builder_ids_of_other_questionnaires_are_404(client, db):
     assert client.get("/kuesioner/999999").status_code == 404
     assert client.get("/kuesioner/999999/pratinjau").status_code == 404
     assert complete_answers(qsvc.load_structure(db, b))
+
+
+def test_the_list_counts_responses_per_questionnaire_from_the_invitation_summary(db):
+    """The questionnaire list reads its response counts from the invitation-count summary (flat at any
+    number of responses): they equal a count of the stored responses, anonymous and attributed alike."""
+    from portal import clock
+    from portal.services import surveys as svc
+
+    anonymous = make_survey(db, nips=(DEMO["employee"], *PEERS), code="QCOUNT-A")
+    attributed = make_survey(db, nips=(DEMO["employee"], PEERS[0]), anonymous=False, code="QCOUNT-B")
+    for s, nips in ((anonymous, (DEMO["employee"], *PEERS[:2])), (attributed, (PEERS[0],))):
+        for nip in nips:
+            inv_id, emp_id = s["invitations"][nip], s["employees"][nip]
+            inv = svc.load_invitation(db, inv_id, emp_id)[0]
+            assert svc.save_many(db, inv, s["structure"], complete_answers(s["structure"])) == {}
+            assert svc.submit(db, inv_id, emp_id, clock.today(), anonymous=s["structure"].anonymous).status == "submitted"
+    stored = dict(db.execute(select(SurveyResponse.questionnaire_id, func.count()).group_by(SurveyResponse.questionnaire_id)).all())
+    listed = {q["id"]: q["responses"] for q in qsvc.list_questionnaires(db)}
+    assert listed[anonymous["questionnaire_id"]] == 3 and listed[attributed["questionnaire_id"]] == 1
+    assert listed == {qid: stored.get(qid, 0) for qid in listed}
+    assert qsvc.response_count(db, anonymous["questionnaire_id"]) == 3

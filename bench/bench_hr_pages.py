@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_reports import HR_NIP, HR_PASSWORD, Client, PooledServer, Seeder  # noqa: E402
+from bench_reports import HR_NIP, Client, PooledServer, Seeder, count_queries  # noqa: E402
 
 from tests import rig  # noqa: E402
 
@@ -207,27 +207,6 @@ def hr_pages(url: str) -> list[Page]:
     return pages
 
 
-def count_queries(url: str, paths: dict[str, str]) -> dict[str, int]:
-    """SQL statements per page, in-process (bench_reports.count_queries, tolerating a page that answers
-    something else than 200 with the bench data)."""
-    from litestar.testing import TestClient
-
-    from portal.app import create_app
-    from tests.conftest import token_in_page
-
-    app = create_app(rig.test_settings(url))
-    out = {}
-    with TestClient(app, base_url="http://testserver.local") as c:
-        token = token_in_page(c.get("/login").text)
-        resp = c.post("/login", data={"nip": HR_NIP, "password": HR_PASSWORD, "_csrf_token": token}, follow_redirects=False)
-        assert resp.status_code == 303, resp.status_code
-        for name, path in paths.items():
-            with rig.QueryCounter(app.state.engine) as qc:
-                c.get(path, follow_redirects=False)
-            out[name] = qc.count
-    return out
-
-
 def measure(urls: dict[int, str], pages: list[Page], requests: int) -> dict[int, dict[str, dict]]:
     """Every page at every size, interleaved: a server per size runs at once and each round asks each
     size in turn, so that the load of the (shared) machine weighs on all sizes alike."""
@@ -236,7 +215,7 @@ def measure(urls: dict[int, str], pages: list[Page], requests: int) -> dict[int,
 
     found = {p.path: p.url for p in pages if p.url is not None}
     logging.disable(logging.INFO)  # the in-process app's access log
-    queries = {size: count_queries(url, found) for size, url in urls.items()}
+    queries = {size: count_queries(url, found, any_status=True) for size, url in urls.items()}
     logging.disable(logging.NOTSET)
     servers = {}
     out: dict[int, dict[str, dict]] = {size: {} for size in urls}

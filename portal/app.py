@@ -26,7 +26,7 @@ from portal.db.reads import ReadRunner
 from portal.db.wal import LogScrubber
 from portal.services.accounts.jobs import Housekeeping
 from portal.settings import Settings
-from portal.web import core, outage
+from portal.web import core, errors
 from portal.web.middleware import auth_middleware, security_headers_middleware
 from portal.web.templating import LocalisedTemplateEngine
 
@@ -114,12 +114,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=TemplateConfig(engine=templates),
         plugins=[HTMXPlugin()],
         exception_handlers={
-            NotAuthorizedException: core.not_authorized_handler,
-            PermissionDeniedException: core.permission_denied_handler,
-            NotFoundException: core.not_found_handler,
-            HTTPException: core.http_exception_handler,
-            **dict.fromkeys(outage.EXCEPTIONS, outage.database_unavailable_handler),  # 503 while the database is down
-            Exception: core.internal_error_handler,
+            NotAuthorizedException: errors.not_authorized_handler,
+            PermissionDeniedException: errors.permission_denied_handler,
+            NotFoundException: errors.not_found_handler,
+            HTTPException: errors.http_exception_handler,
+            **dict.fromkeys(errors.DATABASE_EXCEPTIONS, errors.database_unavailable_handler),  # 503 while the database is down
+            Exception: errors.internal_error_handler,
         },
         state=State({"engine": engine, "settings": settings, "reads": reads, "housekeeping": housekeeping, "wal": wal}),
         on_startup=[reads.open, wal.start, housekeeping.start, _freeze_gc],

@@ -14,11 +14,11 @@ always has at least one checked page) and `AxeWatch.failures()` lists what was f
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+
+from tests.npm_tools import install_pinned
 
 AXE_DIR = Path(__file__).parent / "axe"
 AXE_JS = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
@@ -60,27 +60,10 @@ RUNNER = """
 """
 
 
-class AxeMissing(RuntimeError):
-    """npm is not installed, or the install from the registry failed."""
-
-
 @cache
 def axe_source() -> str:
     """axe.min.js, installed from the pinned lock file when missing."""
-    if not AXE_JS.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            raise AxeMissing("npm not found: install Node.js and npm to fetch axe-core for the browser journeys")
-        done = subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"],
-            cwd=AXE_DIR,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0 or not AXE_JS.exists():
-            raise AxeMissing(f"`npm ci` in {AXE_DIR} failed: {done.stderr.strip()}")
-    return AXE_JS.read_text(encoding="utf-8")
+    return install_pinned(AXE_DIR, AXE_JS, "axe-core for the browser journeys").read_text(encoding="utf-8")
 
 
 @dataclass

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
+from portal.db import make_engine
 from tests import a11y, html_check, rig
 
 DEMO = {
@@ -244,6 +245,16 @@ def live_server(sqlite_templates: dict[str, Path], work_dir: Path) -> Iterator[r
     errors = html_check.validate(pages)
     if errors:
         pytest.fail(html_check.report(errors, len(pages)), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def live_engine(live_server: rig.LiveServer) -> Iterator[object]:
+    """An engine on the live server's database, for journeys that check what the server stored."""
+    engine = make_engine(rig.test_settings(live_server.database_url))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -16,35 +16,19 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from tests.npm_tools import ToolMissing, install_pinned
+
 VNU_DIR = Path(__file__).parent / "vnu"
 JAR = VNU_DIR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 # the messages a page may carry: none. (A rule to ignore goes here with its reason.)
 IGNORED: tuple[str, ...] = ()
 
 
-class CheckerMissing(RuntimeError):
-    """Java or npm is not installed, or the install from the registry failed."""
-
-
 def ensure_vnu() -> Path:
     """The path of vnu.jar, installed from the pinned lock file when missing."""
     if shutil.which("java") is None:
-        raise CheckerMissing("Java not found: install Debian's `default-jre-headless` (.ci/system-packages does)")
-    if JAR.exists():
-        return JAR
-    npm = shutil.which("npm")
-    if npm is None:
-        raise CheckerMissing("npm not found: install Node.js and npm to fetch the Nu Html Checker (vnu-jar)")
-    done = subprocess.run(
-        [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"],
-        cwd=VNU_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0 or not JAR.exists():
-        raise CheckerMissing(f"`npm ci` in {VNU_DIR} failed: {done.stderr.strip()}")
-    return JAR
+        raise ToolMissing("Java not found: install Debian's `default-jre-headless` (.ci/system-packages does)")
+    return install_pinned(VNU_DIR, JAR, "the Nu Html Checker (vnu-jar)")
 
 
 def validate(pages: dict[str, str]) -> list[str]:
@@ -68,7 +52,7 @@ def validate(pages: dict[str, str]) -> list[str]:
     try:
         messages = json.loads(done.stderr or done.stdout)["messages"]
     except (ValueError, KeyError) as exc:
-        raise CheckerMissing(f"vnu gave no JSON report: {done.stderr[-2000:]}") from exc
+        raise ToolMissing(f"vnu gave no JSON report: {done.stderr[-2000:]}") from exc
     order = {name: i for i, name in enumerate(names.values())}
     found = []
     for msg in messages:

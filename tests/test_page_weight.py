@@ -4,13 +4,10 @@ an empty cache fetches it. A size, not a timing: bench/bench_page_weight.py prin
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from portal.db import make_engine
-from tests import rig
 from tests.conftest import DEMO, login
 from tests.pages import ACCEPT_ENCODING, ROLES, PageVisit, pages_of, weigh
 
@@ -18,12 +15,8 @@ LIMIT = 40 * 1024
 
 
 @pytest.fixture(scope="module")
-def visits(live_server) -> Iterator[dict[str, list[PageVisit]]]:  # noqa: ANN001
-    engine = make_engine(rig.test_settings(live_server.database_url))
-    try:
-        yield {role: pages_of(engine, role) for role in ROLES}
-    finally:
-        engine.dispose()
+def visits(live_engine) -> dict[str, list[PageVisit]]:  # noqa: ANN001
+    return {role: pages_of(live_engine, role) for role in ROLES}
 
 
 def test_pages_and_static_files_are_compressed_with_brotli_or_gzip(live_server) -> None:  # noqa: ANN001

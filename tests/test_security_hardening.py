@@ -101,7 +101,7 @@ def test_access_log_can_be_turned_off(settings):
     ],
 )
 def test_logs_name_survey_routes_by_template_and_never_the_submit(path, template, logged):
-    """What the access log and the error log (portal.web.core.internal_error_handler) print for a path."""
+    """What the access log and the error log (portal.web.errors.internal_error_handler) print for a path."""
     scope = {"path": path} | ({"path_template": template} if template else {})
     assert core.loggable_path(scope)[0] == logged  # type: ignore[arg-type]
 

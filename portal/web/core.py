@@ -1,5 +1,5 @@
-"""Web plumbing shared by every controller: the database dependency, the auth middleware, guards,
-security headers, page rendering and error pages."""
+"""Web plumbing shared by every controller: the database dependency, guards, page rendering, redirects
+and request parsing helpers (the middleware is portal.web.middleware, the error pages portal.web.errors)."""
 
 from __future__ import annotations
 
@@ -19,12 +19,7 @@ from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, State
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.exceptions import (
-    HTTPException,
-    NotAuthorizedException,
-    NotFoundException,
-    PermissionDeniedException,
-)
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import Body
 from litestar.response import Redirect, Template
@@ -40,7 +35,6 @@ from portal.services import accounts
 from portal.services.accounts import CurrentUser
 from portal.settings import Settings
 
-log = logging.getLogger("portal")
 access_log = logging.getLogger("portal.access")
 T = TypeVar("T")
 
@@ -374,64 +368,3 @@ def safe_next(url: str | None) -> str:
     if parts.scheme or parts.netloc or not url.startswith("/") or url.startswith("//") or "\\" in url:
         return "/"
     return url
-
-
-# --------------------------------------------------------------------------- errors
-
-
-def _error_page(request: Request, status: int, title: str, message: str) -> Response:
-    template = "partials/_error.html" if is_htmx(request) else "errors/error.html"
-    try:
-        return render(request, template, {"status": status, "title": title, "message": message}, status_code=status)
-    except Exception:
-        return Response(content=f"{status} {title}", status_code=status, media_type="text/plain")
-
-
-def not_authorized_handler(request: Request, _exc: Exception) -> Response:
-    path = request.url.path
-    if request.url.query:
-        path += "?" + request.url.query
-    if is_htmx(request):
-        path = request.headers.get("hx-current-url") or path
-        path = safe_next(urlsplit(path).path + (("?" + urlsplit(path).query) if urlsplit(path).query else ""))
-    target = "/login" if path in ("/", "") else f"/login?next={quote(path, safe='/')}"
-    if is_htmx(request):
-        return Response(content="", status_code=401, headers={"HX-Redirect": target})
-    return Redirect(path=target, status_code=303)
-
-
-def permission_denied_handler(request: Request, exc: PermissionDeniedException) -> Response:
-    detail = exc.detail or ""
-    if "CSRF" in detail:
-        message = _(CSRF_REFUSED)
-    elif detail and detail != "Forbidden":
-        message = detail
-    else:
-        message = _("Anda tidak memiliki akses ke halaman ini.")
-    return _error_page(request, 403, _("Akses ditolak"), message)
-
-
-def not_found_handler(request: Request, exc: NotFoundException) -> Response:
-    detail = exc.detail if exc.detail and exc.detail != "Not Found" else _("Halaman atau data yang Anda cari tidak ada.")
-    return _error_page(request, 404, _("Tidak ditemukan"), detail)
-
-
-def http_exception_handler(request: Request, exc: HTTPException) -> Response:
-    status = exc.status_code
-    if status == 405:
-        return _error_page(request, 405, _("Metode tidak diizinkan"), _("Permintaan ini tidak didukung."))
-    if status == 413:
-        return _error_page(request, 413, _("Berkas terlalu besar"), _("Berkas yang dikirim terlalu besar. Bagi menjadi beberapa berkas yang lebih kecil."))
-    if 400 <= status < 500:
-        detail = exc.detail if exc.detail and not exc.detail.startswith(("Validation failed", "Bad Request")) else None
-        return _error_page(request, status, _("Permintaan tidak valid"), detail or _("Data yang dikirim tidak valid."))
-    log.exception("HTTP error %s on %s", status, loggable_path(request.scope)[0] or "/survei/{invitation_id}/kirim", exc_info=exc)
-    return _error_page(request, status, _("Terjadi kesalahan"), _("Maaf, terjadi kesalahan pada server. Coba lagi sebentar lagi."))
-
-
-def internal_error_handler(request: Request, exc: Exception) -> Response:
-    # survey routes as their template: an error log line must not name an invitation either
-    log.exception("Unhandled error on %s", loggable_path(request.scope)[0] or "/survei/{invitation_id}/kirim", exc_info=exc)
-    return _error_page(
-        request, 500, _("Terjadi kesalahan"), _("Maaf, terjadi kesalahan pada server. Jawaban Anda yang sudah tersimpan tidak hilang.")
-    )

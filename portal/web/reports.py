@@ -272,6 +272,14 @@ class TrainingReportController(Controller):
 # --------------------------------------------------------------------------- JP compliance
 
 
+def _jp_context(db: Any, settings: Any, filter_params: FilterParams, urut: str | None, arah: str | None, hal: str | None) -> Any:
+    """The JP report of one page, for the page and its print view alike: (filters, (sort, direction), context)."""
+    _today, filters, ctx = _context(db, settings, filter_params)
+    sort, direction = reports.jp_sort(urut, arah)
+    ctx["jp"] = reports.jp_report(db, filters, sort, direction, positive_int(hal))
+    return filters, (sort, direction), ctx
+
+
 class JpController(Controller):
     path = "/laporan/jp"
     guards = [hr_required]
@@ -282,10 +290,7 @@ class JpController(Controller):
         self, request: Request, db: DB, settings: Config, filter_params: FilterParams,
         urut: FromQuery[str | None] = None, arah: FromQuery[str | None] = None, hal: FromQuery[str | None] = None,
     ) -> Any:
-        _today, filters, ctx = _context(db, settings, filter_params)
-        sort, direction = reports.jp_sort(urut, arah)
-        ctx["jp"] = reports.jp_report(db, filters, sort, direction, positive_int(hal))
-        return _page(request, db, "reports/jp.html", "reports/_jp.html", ctx)
+        return _page(request, db, "reports/jp.html", "reports/_jp.html", _jp_context(db, settings, filter_params, urut, arah, hal)[2])
 
     @get("/cetak", sync_to_thread=True)
     def printable(
@@ -293,9 +298,7 @@ class JpController(Controller):
         urut: FromQuery[str | None] = None, arah: FromQuery[str | None] = None, hal: FromQuery[str | None] = None,
     ) -> Any:
         """JP compliance as an A4 print view (the same partial as the page; the list page by page)."""
-        _today, filters, ctx = _context(db, settings, filter_params)
-        sort, direction = reports.jp_sort(urut, arah)
-        ctx["jp"] = reports.jp_report(db, filters, sort, direction, positive_int(hal))
+        filters, (sort, direction), ctx = _jp_context(db, settings, filter_params, urut, arah, hal)
         back = "/laporan/jp?" + filter_query(filters)(urut=sort, arah=direction)
         ctx.update(print_context(settings, _("Capaian 20 JP, tahun %(y)s") % {"y": filters.year}, _period_words(filters), back))
         return render(request, "reports/print_jp.html", ctx, db=db)

@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import text
 
-from portal.db import make_engine
-from tests import rig
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -36,15 +33,6 @@ FOCUS_LOOK = """el => {
   return [ring(el), label ? ring(label) : ""].filter(Boolean).join(" / ");
 }"""
 DESCRIBE = """el => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.name ? '[name=' + el.name + ']' : ''} "${(el.innerText || el.value || '').trim().slice(0, 40)}"`"""
-
-
-@pytest.fixture
-def engine(live_server) -> Iterator[object]:  # noqa: ANN001
-    eng = make_engine(rig.test_settings(live_server.database_url))
-    try:
-        yield eng
-    finally:
-        eng.dispose()
 
 
 class Keyboard:
@@ -95,7 +83,7 @@ def _active_id(page) -> str:  # noqa: ANN001
     return page.evaluate("document.activeElement.id")
 
 
-def test_keyboard_only_survey_and_self_assessment(page, engine):  # noqa: ANN001
+def test_keyboard_only_survey_and_self_assessment(page, live_engine):  # noqa: ANN001
     kb = Keyboard(page)
     # --- log in
     page.goto("/login")
@@ -149,7 +137,7 @@ def test_keyboard_only_survey_and_self_assessment(page, engine):  # noqa: ANN001
     kb.enter()
     page.wait_for_url(re.compile(r"/tanda-terima$"))
     expect(page.locator("#tanda-terima")).to_contain_text("Terima kasih")
-    with engine.connect() as conn:
+    with live_engine.connect() as conn:
         status = conn.execute(text("SELECT status FROM surveyinvitation WHERE id = :i"), {"i": invitation_id}).scalar_one()
         response_id = conn.execute(text("SELECT response_id FROM answer WHERE value_text = :n"), {"n": note}).scalar_one()
         answered = conn.execute(
@@ -196,7 +184,7 @@ def test_keyboard_only_survey_and_self_assessment(page, engine):  # noqa: ANN001
     kb.tab_to("el.id === 'kirim-button'")
     kb.enter()
     page.wait_for_url(re.compile(r"/penilaian/\d+/hasil$"))
-    with engine.connect() as conn:
+    with live_engine.connect() as conn:
         rows = conn.execute(
             text(
                 "SELECT a.status, i.competency_id, i.level, i.note FROM assessment a"

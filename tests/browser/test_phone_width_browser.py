@@ -4,13 +4,10 @@ document.documentElement.scrollWidth <= 360 on each, naming the widest element w
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
 
-from portal.db import make_engine
-from tests import rig
 from tests.conftest import DEMO, browser_login
 from tests.pages import ROLES, PageVisit, pages_of
 
@@ -30,12 +27,8 @@ WIDEST = """() => {
 
 
 @pytest.fixture(scope="module")
-def visits(live_server) -> Iterator[dict[str, list[PageVisit]]]:  # noqa: ANN001
-    engine = make_engine(rig.test_settings(live_server.database_url))
-    try:
-        yield {role: pages_of(engine, role) for role in ROLES}
-    finally:
-        engine.dispose()
+def visits(live_engine) -> dict[str, list[PageVisit]]:  # noqa: ANN001
+    return {role: pages_of(live_engine, role) for role in ROLES}
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -12,14 +12,11 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import text
 
-from portal.db import make_engine
-from tests import rig
 from tests.conftest import browser_login
 
 pytestmark = pytest.mark.browser
@@ -30,15 +27,6 @@ THREE_G = {"offline": False, "latency": 400, "downloadThroughput": 50_000, "uplo
 OFFLINE_SECONDS = 10
 SAVED = "Tersimpan"
 NOT_SAVED = "Belum tersimpan"
-
-
-@pytest.fixture
-def engine(live_server) -> Iterator[object]:  # noqa: ANN001
-    eng = make_engine(rig.test_settings(live_server.database_url))
-    try:
-        yield eng
-    finally:
-        eng.dispose()
 
 
 def draft_answers(engine, invitation_id: int) -> dict[int, tuple]:  # noqa: ANN001
@@ -69,7 +57,7 @@ def invitation_status(engine, invitation_id: int) -> str:  # noqa: ANN001
         return conn.execute(text("SELECT status FROM surveyinvitation WHERE id = :i"), {"i": invitation_id}).scalar_one()
 
 
-def test_survey_on_3g_with_ten_seconds_offline_loses_nothing_and_says_so(page, engine):  # noqa: ANN001
+def test_survey_on_3g_with_ten_seconds_offline_loses_nothing_and_says_so(page, live_engine):  # noqa: ANN001
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.emulateNetworkConditions", THREE_G)
@@ -94,7 +82,7 @@ def test_survey_on_3g_with_ten_seconds_offline_loses_nothing_and_says_so(page, e
     for i, qid in enumerate(likert[:5]):
         pick(qid, 2 + i % 4)
         expect(status(qid)).to_contain_text(SAVED, timeout=15_000)
-        assert draft_answers(engine, invitation_id).get(qid) == given[qid]
+        assert draft_answers(live_engine, invitation_id).get(qid) == given[qid]
 
     # --- offline for 10 s while answering more: the page says "not saved", and the server has nothing
     cdp.send("Network.emulateNetworkConditions", {**THREE_G, "offline": True})
@@ -111,7 +99,7 @@ def test_survey_on_3g_with_ten_seconds_offline_loses_nothing_and_says_so(page, e
         expect(status(qid)).to_have_class(re.compile(r"\bis-error\b"))
         expect(status(qid)).not_to_contain_text(SAVED + " ")  # no stale "Tersimpan 10.32" beside it
     page.wait_for_timeout(max(0.0, OFFLINE_SECONDS - (time.monotonic() - cut_at)) * 1000)
-    held = draft_answers(engine, invitation_id)
+    held = draft_answers(live_engine, invitation_id)
     assert not set(held) & {*offline_answers, comment}, "the server has answers the browser could not send"
     # an answer changed again while offline: the latest value is what must arrive
     pick(offline_answers[0], 5)
@@ -122,7 +110,7 @@ def test_survey_on_3g_with_ten_seconds_offline_loses_nothing_and_says_so(page, e
     for qid in [*offline_answers, comment]:
         expect(status(qid)).to_contain_text(SAVED, timeout=30_000)
         expect(status(qid)).not_to_have_class(re.compile(r"\bis-error\b"))
-    held = draft_answers(engine, invitation_id)
+    held = draft_answers(live_engine, invitation_id)
     assert {qid: held.get(qid) for qid in given} == given, "an answer given offline never reached the server"
 
     # --- the rest, online, then submit: the response holds every answer given
@@ -132,7 +120,7 @@ def test_survey_on_3g_with_ten_seconds_offline_loses_nothing_and_says_so(page, e
     given[scale] = (8, None)
     for qid in [*likert[10:], scale]:
         expect(status(qid)).to_contain_text(SAVED, timeout=15_000)
-    held = draft_answers(engine, invitation_id)
+    held = draft_answers(live_engine, invitation_id)
     assert {qid: held.get(qid) for qid in given} == given
     expect(page.locator(".progress-text")).to_have_text("17 dari 18 pertanyaan terjawab")
     page.click("#periksa-kirim")
@@ -140,10 +128,10 @@ def test_survey_on_3g_with_ten_seconds_offline_loses_nothing_and_says_so(page, e
     page.click("#kirim-ya")
     page.wait_for_url(re.compile(r"/tanda-terima$"))
     expect(page.locator("#tanda-terima")).to_contain_text("Terima kasih")
-    assert invitation_status(engine, invitation_id) == "submitted"
-    _response, answers = submitted_response(engine, note)
+    assert invitation_status(live_engine, invitation_id) == "submitted"
+    _response, answers = submitted_response(live_engine, note)
     assert {qid: answers.get(qid) for qid in given} == given
-    assert draft_answers(engine, invitation_id) == {}, "the anonymous draft is deleted at submit"
+    assert draft_answers(live_engine, invitation_id) == {}, "the anonymous draft is deleted at submit"
 
     # Chromium and htmx logged the requests that failed while offline; any other problem still fails
     failed = [p for p in page.problems if "htmx:error: Failed to fetch" in p or "net::ERR_INTERNET_DISCONNECTED" in p]

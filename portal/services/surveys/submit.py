@@ -17,6 +17,7 @@ from portal.db.wal import scrub_after_anonymous_submit
 from portal.models import (
     Answer,
     DraftAnswer,
+    InvitationCount,
     Questionnaire,
     SurveyDraft,
     SurveyInvitation,
@@ -72,13 +73,18 @@ def _statements(name: str) -> dict[str, Any]:
     return stmts
 
 
-def _crowd_of_next(conn: Any, training_id: int, crowd_size: int) -> int:
-    """The crowd the training's next anonymous response joins (submits of one training run one at a time,
-    under the training row's lock, so the count is exact)."""
-    n = conn.execute(
-        text("SELECT count(*) FROM surveyresponse WHERE training_id = :t AND respondent_id IS NULL"), {"t": training_id}
-    ).scalar_one()
-    return n // crowd_size
+def _crowd_of_next(conn: Any, inv: InvitationView, crowd_size: int) -> int:
+    """The crowd the next anonymous response of the training joins: the questionnaire's submitted
+    invitations so far (one response each), read from the invitation-count summary, not counted row by row.
+    Submits of one training run one at a time, under the training row's lock, so the number is exact."""
+    submitted = conn.execute(
+        select(InvitationCount.n).where(
+            InvitationCount.training_id == inv.training_id,
+            InvitationCount.questionnaire_id == inv.questionnaire_id,
+            InvitationCount.status == "submitted",
+        )
+    ).scalar()
+    return (submitted or 0) // crowd_size
 
 
 def _scrub_transaction_ids(session: Session, training_id: int, crowd: int) -> None:
@@ -179,7 +185,7 @@ def submit(
         return SubmitResult("invalid", errors=errors, structure=structure)
     response_id = random_key()
     scrub = inv.anonymous and dialect.stamps_rows_with_transaction_ids(name)
-    crowd = _crowd_of_next(conn, inv.training_id, crowd_size) if scrub else 0
+    crowd = _crowd_of_next(conn, inv, crowd_size) if scrub else 0
     response: dict[str, Any] = {
         "id": response_id,
         "training_id": inv.training_id,

@@ -106,7 +106,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "settings": Provide(core.provide_settings, sync_to_thread=False),
             "user": Provide(core.provide_user, sync_to_thread=False),
         },
-        guards=[core.login_required],
         # sessions, then the CSRF check bound to them (portal.web.core; not Litestar's double-submit
         # cookie, which is not tied to the session)
         middleware=[auth_middleware],

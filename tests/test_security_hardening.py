@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 import re
 import secrets
+import time
 from dataclasses import replace
 from datetime import timedelta
 
@@ -71,6 +72,21 @@ def test_access_log_shows_survey_routes_as_templates_without_address_and_never_t
     assert any(line.startswith("- GET /survei/{invitation_id} 200 ") for line in survey), survey
     assert not [line for line in lines if "kirim" in line or f"/{inv}" in line], lines  # (not str(inv): a duration like 108.2ms)
     assert not [line for line in survey if "testclient" in line]
+
+
+def test_access_log_leaves_out_passing_health_checks_only(client, settings, caplog):
+    """A load balancer's probes would fill the log; a failing check (the database down: 503) is logged."""
+    from portal.web import middleware
+
+    with caplog.at_level(logging.INFO, logger="portal.access"):
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/login").status_code == 200
+        scope = {"type": "http", "method": "GET", "path": "/healthz", "client": ("10.0.0.9", 1)}
+        middleware._log_access(scope, settings, 503, time.perf_counter())
+    lines = _access_lines(caplog)
+    assert not [line for line in lines if "/healthz 200" in line], lines
+    assert any(" GET /login 200 " in line for line in lines), lines
+    assert any(line.startswith("10.0.0.9 GET /healthz 503 ") for line in lines), lines
 
 
 def test_access_log_can_be_turned_off(settings):

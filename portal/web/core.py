@@ -135,6 +135,7 @@ CSRF_FIELD = "_csrf_token"
 LOCALE_COOKIE = "portal_locale"  # the language chosen before login (web/account.py); after login: the account's
 
 
+HEALTH_PATH = "/healthz"  # the health check (portal.web.home), for load balancers and monitoring
 SURVEY_PREFIX = "/survei"
 # never logged, not even as a template: the submit of a survey (its time and order would link a
 # person to an anonymous response)
@@ -161,13 +162,6 @@ def loggable_path(scope: Scope) -> tuple[str | None, bool]:
 # (never name a parameter `_` here: it would hide the translation function)
 # Guards are `async def`: Litestar runs a plain `def` guard in a worker thread, a thread hop per guard
 # on every request (measured in the app: /healthz 0.34 -> 0.19 ms of CPU; docs/dev/performance.md).
-
-
-async def login_required(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
-    if handler.opt.get("public"):
-        return
-    if connection.scope.get("user") is None:
-        raise NotAuthorizedException()
 
 
 async def hr_required(connection: ASGIConnection, handler: BaseRouteHandler) -> None:

@@ -10,7 +10,7 @@ from litestar.datastructures import State
 from portal import clock
 from portal.db import ping
 from portal.services import home
-from portal.web.core import DB, Config, User, render, run_read
+from portal.web.core import DB, HEALTH_PATH, Config, User, render, run_read
 
 
 class HomeController(Controller):
@@ -28,7 +28,7 @@ class HomeController(Controller):
 
 
 class HealthController(Controller):
-    path = "/healthz"
+    path = HEALTH_PATH
     opt = {"public": True}
 
     @get()

@@ -9,7 +9,7 @@ from typing import Any
 import anyio.to_thread
 from litestar import Request
 from litestar.datastructures import State
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlalchemy.engine import Engine
 
@@ -21,6 +21,7 @@ from portal.settings import Settings
 from portal.web.core import (
     CSRF_FIELD,
     CSRF_REFUSED,
+    HEALTH_PATH,
     LOCALE_COOKIE,
     STATIC_PATH,
     access_log,
@@ -92,8 +93,12 @@ def auth_middleware(app: ASGIApp) -> ASGIApp:
                     i18n.set_locale(request_locale(scope, settings, user))
                 handler = scope.get("route_handler")
                 opt: dict[str, Any] = handler.opt if handler is not None else {}
-                # an anonymous request to a page behind login is left to the login guard (401 -> the
-                # login page), so that an expired session sends people to log in again
+                if scope["user"] is None and not opt.get("public"):
+                    # every page is behind login unless its handler says `opt={"public": True}`: 401 ->
+                    # the login page, so that an expired session sends people to log in again. Here and
+                    # not as an app-wide guard: Litestar copies the handler for each guard it calls, a
+                    # cost every request paid (docs/dev/performance.md)
+                    raise NotAuthorizedException()
                 if scope["user"] is not None or opt.get("public"):
                     if scope.get("method") in UNSAFE_METHODS:
                         await _check_csrf(scope, receive, settings, opt)
@@ -147,7 +152,8 @@ def _keep_session(engine: Engine, token: str, upkeep: str) -> None:
 def security_headers_middleware(app: ASGIApp, settings: Settings) -> ASGIApp:
     """The outermost wrapper: security headers on every response (also those made before routing),
     no `server` banner, and the portal's access log (logger "portal.access": method, path, status,
-    duration; survey routes as route templates without the client address, the survey submit never).
+    duration; survey routes as route templates without the client address, the survey submit never, a
+    passing health check never).
     A HEAD request is answered as its GET without the body (monitoring tools and link checkers use HEAD)."""
     extra = [(k.encode(), v.encode()) for k, v in security.SECURITY_HEADERS.items()]
     if settings.is_production or settings.secure_cookies:
@@ -192,8 +198,8 @@ def security_headers_middleware(app: ASGIApp, settings: Settings) -> ASGIApp:
 
 def _log_access(scope: Scope, settings: Settings, status: int, started: float) -> None:
     path, is_survey = loggable_path(scope)
-    if path is None:
-        return
+    if path is None or (status == 200 and path == HEALTH_PATH):
+        return  # a load balancer probes /healthz every few seconds: only a failing check is news
     client = "-" if is_survey else (client_address(scope, settings) or "-")
     ms = (time.perf_counter() - started) * 1000
     access_log.info("%s %s %s %s %.1fms", client, scope.get("method", "-"), path, status, ms)

@@ -34,6 +34,7 @@ from portal.i18n import N_, _
 from portal.services import accounts
 from portal.services.accounts import CurrentUser
 from portal.settings import Settings
+from portal.web.chrome import Chrome
 
 access_log = logging.getLogger("portal.access")
 T = TypeVar("T")
@@ -262,6 +263,8 @@ def render(
     # not `csrf_input`/`csrf_token`: Litestar's template response sets those from its own CSRF middleware
     ctx["csrf_value"] = token
     ctx["csrf_field"] = Markup('<input type="hidden" name="%s" value="%s">') % (CSRF_FIELD, token)
+    env = request.app.template_engine.environment()  # the request's language
+    ctx["chrome"] = Chrome(env, user, ctx["nav"], ctx["csrf_field"], ctx["here"])
     hdrs = {"vary": "HX-Request, HX-Request-Type"}
     hdrs.update(headers or {})
     return Template(

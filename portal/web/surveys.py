@@ -25,6 +25,7 @@ from portal.web.core import (
     FormData,
     User,
     first_value,
+    provide_user,
     redirect,
     render,
     run_read,
@@ -108,8 +109,11 @@ class SurveyController(Controller):
         )
 
     @get()
-    async def show(self, request: Request, state: State, user: User, settings: Config, invitation_id: FromPath[int]) -> Any:
-        """The most requested page of the portal: read without an ORM session (portal.web.core.run_read)."""
+    async def show(self, request: Request, state: State, invitation_id: FromPath[int]) -> Any:
+        """The most requested page of the portal: read without an ORM session (portal.web.core.run_read),
+        and without the `user`/`settings` dependencies: Litestar resolves two dependencies of one level in
+        an anyio task group, a task each (docs/dev/performance.md)."""
+        user, settings = provide_user(request), state.settings
         today = clock.today(settings.timezone)
 
         def read(conn: Connection) -> tuple[InvitationView, dict[int, AnswerValue], Structure | None]:

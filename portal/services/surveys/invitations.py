@@ -102,10 +102,8 @@ def _view(row: Any) -> InvitationView:
 
 
 def _answers(conn: Connection, invitation_id: int) -> dict[int, AnswerValue]:
-    return {
-        r.question_id: AnswerValue(num=r.value_num, before=r.value_before, text=r.value_text)
-        for r in conn.execute(DRAFT_ANSWERS, {"inv": invitation_id})
-    }
+    rows = conn.execute(DRAFT_ANSWERS, {"inv": invitation_id}).all()  # one fetch, not one per row
+    return {r.question_id: AnswerValue(num=r.value_num, before=r.value_before, text=r.value_text) for r in rows}
 
 
 def load_invitation(

@@ -21,6 +21,7 @@ from portal.services import akpk
 from portal.services import assessments as svc
 from portal.services.accounts import CurrentUser
 from portal.settings import Settings
+from portal.web.assessment_form import items_html
 from portal.web.core import DB, Config, User, flash, is_htmx, redirect, render
 
 FormBody = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -82,12 +83,17 @@ def show_form(
         other_state = svc.assessment_state(db, scope.cycle.id, scope.subject.id, "self").status
     names = {i.competency_id: i.name for i in form.items}
     error_list = [(cid, names.get(cid, "?"), msg) for cid, msg in errors.items()]
+    writable = scope.cycle.writable(today) and not form.state.submitted
+    items = None
+    if writable and form.groups:  # compiled once per standard and language, filled with this person's answers
+        items = items_html(request.app.template_engine.environment(), form.groups, form_url(scope), today, errors)
     ctx = {
         "scope": scope,
         "base": form_url(scope),
         "form": form,
         "today": today,
-        "writable": scope.cycle.writable(today) and not form.state.submitted,
+        "writable": writable,
+        "items_html": items,
         "closed_message": scope.cycle.closed_message(today),
         "errors": errors,
         "error_list": error_list,

@@ -5,7 +5,8 @@ docs/dev/performance.md (prints numbers; not run by CI).
 
 Calls the ASGI app directly — the portal built by create_app on a seeded SQLite copy (bench_surveys'
 30-question survey, demo data), and the bare Litestar hello app of bench/hello_app.py — with the
-request messages a server would send, on one event loop, and reads the thread's CPU time. The rounds
+request messages a server would send, on one event loop, and reads the process's CPU time (all
+threads: handlers declared `sync_to_thread` do their work in worker threads). The rounds
 alternate hello and portal so that other work on the machine skews both alike; the median round is
 printed. Server costs (HTTP parsing, sockets) are left out on purpose: bench_throughput.py measures
 those with wrk.
@@ -76,10 +77,10 @@ async def cost(app, sc: dict, n: int) -> float:
         status = await call(app, sc)
     if status != 200:
         raise SystemExit(f"{sc['path']}: status {status}")
-    t0 = time.thread_time()
+    t0 = time.process_time()
     for _ in range(n):
         await call(app, sc)
-    return (time.thread_time() - t0) * 1000 / n
+    return (time.process_time() - t0) * 1000 / n
 
 
 async def main_async(args) -> None:

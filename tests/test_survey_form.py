@@ -12,7 +12,8 @@ from markupsafe import Markup, escape
 from portal.services import questionnaires as qsvc
 from portal.services.questionnaires import QuestionDef, Structure
 from portal.services.surveys import AnswerValue
-from portal.web.survey_form import CompiledForm, _Slot
+from portal.web.compiled import Slot
+from portal.web.survey_form import CompiledForm
 from portal.web.templating import build_environment
 
 KINDS = [  # (kind, retrospective, options)
@@ -102,7 +103,7 @@ def test_filled_form_equals_the_partial_rendered_directly_in_every_state():
     structure = _structure()
     form = CompiledForm(
         structure,
-        env.get_template("surveys/_questions.html").render(structure=structure, slot=_Slot(), likert_labels=qsvc.LIKERT_LABELS),
+        env.get_template("surveys/_questions.html").render(structure=structure, slot=Slot(), likert_labels=qsvc.LIKERT_LABELS),
         env,
     )
     rng = random.Random(17)
@@ -118,7 +119,7 @@ def test_filled_form_equals_the_partial_rendered_directly_in_every_state():
 def test_a_remembered_state_carries_each_pages_own_autosave_url():
     env = build_environment()
     structure = _structure()
-    html = env.get_template("surveys/_questions.html").render(structure=structure, slot=_Slot(), likert_labels=qsvc.LIKERT_LABELS)
+    html = env.get_template("surveys/_questions.html").render(structure=structure, slot=Slot(), likert_labels=qsvc.LIKERT_LABELS)
     form = CompiledForm(structure, html, env)
     answers = {100: AnswerValue(num=4)}
     first = str(form.fill(answers, {}, "/survei/1/jawaban/"))

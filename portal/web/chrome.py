@@ -11,7 +11,6 @@ lookup and a join instead of a template run on each page (docs/dev/performance.m
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -19,21 +18,17 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from portal.services.accounts import CurrentUser
+from portal.web.compiled import Cache, Slot, split
 
-_MARK = "\x00"  # never in a rendered template: the values it stands for are filled in escaped
-
-
-def _slot(name: str) -> Markup:
-    return Markup(f"{_MARK}{name}{_MARK}")
+_slot = Slot()
 
 
 class CompiledChrome:
     """One rendered partial split at its markers: literals[0] name[0] literals[1] ... literals[-1]."""
 
     def __init__(self, html: str) -> None:
-        parts = html.split(_MARK)
-        self.literals = parts[0::2]
-        self.names = parts[1::2]
+        self.literals, slots = split(html)
+        self.names = [name for name, *_rest in slots]
 
     def fill(self, values: dict[str, str]) -> Markup:
         out = [self.literals[0]]
@@ -80,19 +75,9 @@ class Chrome:
         return compiled.fill({"csrf": str(csrf_field), "here": str(escape(here))})
 
 
-_compiled: dict[tuple[Any, ...], CompiledChrome] = {}
-_lock = threading.Lock()
-_MAX_SHAPES = 256  # languages x (navigation variants x current item x unit or not): a few dozen in practice
+# the environment itself (its language) in the key, not its id: ids are reused
+_compiled: Cache[CompiledChrome] = Cache(256)  # languages x navigation variants x current item: a few dozen
 
 
 def _compile(env: Any, template: str, key: tuple[Any, ...], **context: Any) -> CompiledChrome:
-    full_key = (env, template, *key)  # the environment itself (its language), not its id: ids are reused
-    hit = _compiled.get(full_key)
-    if hit is None:
-        hit = CompiledChrome(env.get_template(template).render(**context))
-        with _lock:
-            if len(_compiled) >= _MAX_SHAPES:
-                _compiled.clear()
-            _compiled[full_key] = hit
-    return hit
-
+    return _compiled.get_or_build((env, template, *key), lambda: CompiledChrome(env.get_template(template).render(**context)))

@@ -9,8 +9,6 @@ the questionnaire preview (/kuesioner/{id}/pratinjau).
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from litestar import Request
@@ -22,17 +20,9 @@ from portal.services import questionnaires as qsvc
 from portal.services import surveys as svc
 from portal.services.questionnaires import Structure
 from portal.services.surveys import AnswerValue
+from portal.web.compiled import SLOT, Cache, Slot, split
 
-SLOT = "\x00"
-
-class _Slot:
-    """Used by templates/surveys/_question.html: `slot("c", q.id, 3)` leaves a marker in the output."""
-
-    def __call__(self, *parts: Any) -> Markup:
-        return Markup(SLOT + "|".join(str(p) for p in parts) + SLOT)
-
-
-_HX_MARK = "\x00hx\x00"  # where a remembered question state takes the request's autosave attributes
+_HX_MARK = SLOT + "hx" + SLOT  # where a remembered question state takes the request's autosave attributes
 
 
 class CompiledForm:
@@ -47,17 +37,15 @@ class CompiledForm:
 
     def __init__(self, structure: Structure, html: str, env: Any) -> None:
         self.structure = structure
-        parts = html.split(SLOT)
-        literals = parts[0::2]
+        literals, slots = split(html)
         self.head = literals[0]
         # (question id, [(slot kind, slot argument, the literal after the slot)]) in page order
         self.questions: list[tuple[int, list[tuple[str, str, str]]]] = []
-        for i, key in enumerate(parts[1::2]):
-            kind, qid_text, *rest = key.split("|")
+        for (kind, qid_text, *rest), literal in zip(slots, literals[1:]):
             qid = int(qid_text)
             if not self.questions or self.questions[-1][0] != qid:
                 self.questions.append((qid, []))
-            self.questions[-1][1].append((kind, rest[0] if rest else "", literals[i + 1]))
+            self.questions[-1][1].append((kind, rest[0] if rest else "", literal))
         self.free_text = {q.id for q in structure.questions if q.kind == "text"}
         self.env = env
         # the slot contents when a question has no error and no saved status, rendered from the same partials
@@ -135,26 +123,17 @@ def _autosave_attributes(base: str, qid: int) -> str:
 
 
 # keyed by (database, questionnaire, revision, locale): the form's words are in the request's language
-_compiled: OrderedDict[tuple[str, int, int, str], CompiledForm] = OrderedDict()
-_compiled_lock = threading.Lock()
+_compiled: Cache[CompiledForm] = Cache(64)
 
 
 def compiled_form(request: Request, structure: Structure) -> CompiledForm:
+    def build() -> CompiledForm:
+        env = request.app.template_engine.environment()  # the request's locale (LocalisedTemplateEngine)
+        html = env.get_template("surveys/_questions.html").render(structure=structure, slot=Slot(), likert_labels=qsvc.LIKERT_LABELS)
+        return CompiledForm(structure, html, env)
+
     key = (structure.db_token, structure.questionnaire_id, structure.revision, i18n.current_locale())
-    with _compiled_lock:
-        hit = _compiled.get(key)
-    if hit is not None:
-        return hit
-    env = request.app.template_engine.environment()  # the request's locale (LocalisedTemplateEngine)
-    html = env.get_template("surveys/_questions.html").render(
-        structure=structure, slot=_Slot(), likert_labels=qsvc.LIKERT_LABELS
-    )
-    form = CompiledForm(structure, html, env)
-    with _compiled_lock:
-        _compiled[key] = form
-        while len(_compiled) > 64:
-            _compiled.popitem(last=False)
-    return form
+    return _compiled.get_or_build(key, build)
 
 
 def error_list(structure: Structure, errors: dict[int, str]) -> list[dict[str, Any]]:

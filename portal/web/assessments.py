@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
+from litestar.datastructures import State
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import Body, FromPath
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from portal import clock
@@ -22,7 +24,7 @@ from portal.services import assessments as svc
 from portal.services.accounts import CurrentUser
 from portal.settings import Settings
 from portal.web.assessment_form import items_html
-from portal.web.core import DB, Config, User, flash, is_htmx, redirect, render
+from portal.web.core import DB, Config, User, flash, is_htmx, provide_user, redirect, render, run_read, take_flash
 
 FormBody = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -35,7 +37,7 @@ def not_found(exc: svc.NotFound) -> NotFoundException:
     return NotFoundException(exc.message) if exc.message else NotFoundException()
 
 
-def get_assessment_for(db: Session, user: CurrentUser, cycle_id: int) -> svc.Scope:
+def get_assessment_for(db: Session | Connection, user: CurrentUser, cycle_id: int) -> svc.Scope:
     """The user's own assessment in the cycle; 404 when the cycle does not exist."""
     try:
         return svc.own_scope(db, user.id, cycle_id)
@@ -57,17 +59,17 @@ def _missing(items: list[svc.Item]) -> dict[int, str]:
     return {i.competency_id: _("Pilih level untuk %(name)s.") % {"name": i.name} for i in items if i.level is None}
 
 
-def show_form(
+def form_context(
     request: Request,
-    db: Session,
+    db: Session | Connection,
     scope: svc.Scope,
     settings: Settings,
     *,
     errors: dict[int, str] | None = None,
     form_values: dict[str, str] | None = None,
-    status_code: int = 200,
     cycles: list[akpk.Cycle] | None = None,
-) -> Any:
+) -> dict[str, Any]:
+    """What the form page shows: reads only (an ORM session or a plain connection, see `show`)."""
     today = clock.today(settings.timezone)
     form = svc.load_form(db, scope.cycle, scope.subject, scope.role)
     errors = errors or {}
@@ -87,7 +89,7 @@ def show_form(
     items = None
     if writable and form.groups:  # compiled once per standard and language, filled with this person's answers
         items = items_html(request.app.template_engine.environment(), form.groups, form_url(scope), today, errors)
-    ctx = {
+    return {
         "scope": scope,
         "base": form_url(scope),
         "form": form,
@@ -100,6 +102,20 @@ def show_form(
         "other_status": other_state,
         "cycles": cycles or [],
     }
+
+
+def show_form(
+    request: Request,
+    db: Session,
+    scope: svc.Scope,
+    settings: Settings,
+    *,
+    errors: dict[int, str] | None = None,
+    form_values: dict[str, str] | None = None,
+    status_code: int = 200,
+    cycles: list[akpk.Cycle] | None = None,
+) -> Any:
+    ctx = form_context(request, db, scope, settings, errors=errors, form_values=form_values, cycles=cycles)
     return render(request, "assessments/form.html", ctx, db=db, status_code=status_code)
 
 
@@ -223,9 +239,19 @@ class AssessmentController(Controller):
             raise not_found(exc) from exc
         return show_form(request, db, scope, settings, cycles=cycles)
 
-    @get("/{cycle_id:int}", sync_to_thread=True)
-    def show(self, request: Request, db: DB, user: User, settings: Config, cycle_id: FromPath[int]) -> Any:
-        return show_form(request, db, get_assessment_for(db, user, cycle_id), settings, cycles=akpk.list_cycles(db))
+    @get("/{cycle_id:int}")
+    async def show(self, request: Request, state: State, cycle_id: FromPath[int]) -> Any:
+        """Read like the survey page (portal.web.core.run_read: on SQLite the loop's own connection, no ORM
+        session, no thread hop), user and settings without dependency injection."""
+        user, settings = provide_user(request), state.settings
+
+        def read(conn: Connection) -> dict[str, Any]:
+            scope = get_assessment_for(conn, user, cycle_id)
+            return form_context(request, conn, scope, settings, cycles=akpk.list_cycles(conn))
+
+        ctx = await run_read(state, read)
+        ctx["flash"] = await take_flash(state, user)
+        return render(request, "assessments/form.html", ctx)
 
     @post("/{cycle_id:int}/kompetensi/{competency_id:int}", sync_to_thread=True)
     def save_item(

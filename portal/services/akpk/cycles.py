@@ -9,8 +9,10 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
+from portal.db import connection_of
 from portal.i18n import _
 from portal.models import Assessment, AssessmentCycle, Employee, PositionStandard
 from portal.services.akpk._types import Cycle, CycleRow, CycleValues, InvalidCycle
@@ -21,6 +23,12 @@ STATUSES = ("open", "closed")
 _C = AssessmentCycle.__table__
 _CYCLE_BY_ID = select(_C.c.id, _C.c.name, _C.c.year, _C.c.opens_on, _C.c.closes_on, _C.c.status).where(
     _C.c.id == bindparam("cycle_id")
+)
+# every AKPK page lists the cycles: built once (SQLAlchemy caches its compiled form)
+_CYCLE_LIST = (
+    select(_C.c.id, _C.c.name, _C.c.year, _C.c.opens_on, _C.c.closes_on, _C.c.status)
+    .order_by(_C.c.opens_on.desc(), _C.c.id.desc())
+    .limit(bindparam("limit"))
 )
 _CYCLE_COLUMNS = (
     AssessmentCycle.id,
@@ -39,9 +47,9 @@ def _cycle(row) -> Cycle:  # noqa: ANN001
 # --------------------------------------------------------------------------- reading
 
 
-def get_cycle(session: Session, cycle_id: int) -> Cycle | None:
+def get_cycle(session: Session | Connection, cycle_id: int) -> Cycle | None:
     """1 query."""
-    row = session.connection().execute(_CYCLE_BY_ID, {"cycle_id": cycle_id}).first()
+    row = connection_of(session).execute(_CYCLE_BY_ID, {"cycle_id": cycle_id}).first()
     return _cycle(row) if row else None
 
 
@@ -57,11 +65,9 @@ def default_cycle(session: Session, today: date) -> Cycle | None:
     return _cycle(row) if row else None
 
 
-def list_cycles(session: Session, limit: int = CYCLE_LIST_LIMIT) -> list[Cycle]:
-    """The most recent cycles first. 1 query."""
-    rows = session.execute(
-        select(*_CYCLE_COLUMNS).order_by(AssessmentCycle.opens_on.desc(), AssessmentCycle.id.desc()).limit(limit)
-    ).all()
+def list_cycles(session: Session | Connection, limit: int = CYCLE_LIST_LIMIT) -> list[Cycle]:
+    """The most recent cycles first. 1 prebuilt query (Core: on a session's connection or a plain one)."""
+    rows = connection_of(session).execute(_CYCLE_LIST, {"limit": limit}).all()
     return [_cycle(r) for r in rows]
 
 

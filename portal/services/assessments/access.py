@@ -11,8 +11,10 @@
 from __future__ import annotations
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
+from portal.db import connection_of
 from portal.i18n import _
 from portal.models import Employee, Position, Unit
 from portal.services.akpk import Cycle, get_cycle
@@ -39,27 +41,27 @@ _SUBJECT = (
 _DIRECT_REPORT = _SUBJECT.where(_E.c.supervisor_id == bindparam("supervisor_id"))
 
 
-def get_subject(session: Session, employee_id: int) -> Subject | None:
+def get_subject(session: Session | Connection, employee_id: int) -> Subject | None:
     """The active employee with their position and unit. 1 query."""
-    row = session.connection().execute(_SUBJECT, {"subject_id": employee_id}).mappings().first()
+    row = connection_of(session).execute(_SUBJECT, {"subject_id": employee_id}).mappings().first()
     return Subject(**row) if row else None
 
 
 def get_direct_report(session: Session, supervisor_id: int, subject_id: int) -> Subject | None:
     """The subject only when they are an active, current direct report of the supervisor. 1 query."""
     params = {"subject_id": subject_id, "supervisor_id": supervisor_id}
-    row = session.connection().execute(_DIRECT_REPORT, params).mappings().first()
+    row = connection_of(session).execute(_DIRECT_REPORT, params).mappings().first()
     return Subject(**row) if row else None
 
 
-def _cycle(session: Session, cycle_id: int) -> Cycle:
+def _cycle(session: Session | Connection, cycle_id: int) -> Cycle:
     cycle = get_cycle(session, cycle_id)
     if cycle is None:
         raise NotFound(_("Siklus penilaian tidak ditemukan."))
     return cycle
 
 
-def self_scope(session: Session, user_id: int, cycle: Cycle) -> Scope:
+def self_scope(session: Session | Connection, user_id: int, cycle: Cycle) -> Scope:
     """The user's own assessment in a cycle already found. NotFound for an inactive account."""
     subject = get_subject(session, user_id)
     if subject is None:
@@ -67,7 +69,7 @@ def self_scope(session: Session, user_id: int, cycle: Cycle) -> Scope:
     return Scope(cycle, subject, "self", user_id)
 
 
-def own_scope(session: Session, user_id: int, cycle_id: int) -> Scope:
+def own_scope(session: Session | Connection, user_id: int, cycle_id: int) -> Scope:
     """The user's own assessment in cycle `cycle_id`. NotFound when the cycle does not exist. 2 queries."""
     return self_scope(session, user_id, _cycle(session, cycle_id))
 

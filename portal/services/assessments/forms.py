@@ -5,9 +5,11 @@ descriptions, the stored answers of one rater role, and the progress. 1-4 querie
 from __future__ import annotations
 
 from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from portal import scoring
+from portal.db import connection_of
 from portal.models import Assessment, AssessmentItem, Competency, CompetencyLevel, PositionStandard
 from portal.services.akpk import Cycle, competency_order
 from portal.services.assessments._types import Form, Group, Item, Level, Progress, State, Subject
@@ -53,11 +55,11 @@ _PROGRESS = (
 )
 
 
-def standard(session: Session, position_id: int | None) -> list[Item]:
+def standard(session: Session | Connection, position_id: int | None) -> list[Item]:
     """Competencies required by the position with their level descriptions, in form order. 2 queries."""
     if position_id is None:
         return []
-    conn = session.connection()
+    conn = connection_of(session)
     items = [Item(**row) for row in conn.execute(_STANDARD, {"position_id": position_id}).mappings()]
     items.sort(key=lambda i: competency_order(i.group, i.code))
     by_id = {i.competency_id: i for i in items}
@@ -79,20 +81,20 @@ def _group(items: list[Item]) -> list[Group]:
     return groups
 
 
-def assessment_state(session: Session, cycle_id: int, subject_id: int, role: str) -> State:
+def assessment_state(session: Session | Connection, cycle_id: int, subject_id: int, role: str) -> State:
     """1 query."""
-    row = session.connection().execute(_STATE, {"cycle_id": cycle_id, "subject_id": subject_id, "role": role}).mappings().first()
+    row = connection_of(session).execute(_STATE, {"cycle_id": cycle_id, "subject_id": subject_id, "role": role}).mappings().first()
     return State(**row) if row else State()
 
 
-def load_form(session: Session, cycle: Cycle, subject: Subject, role: str) -> Form:
+def load_form(session: Session | Connection, cycle: Cycle, subject: Subject, role: str) -> Form:
     """The form of one rater role for one subject in one cycle. 4 queries."""
     items = standard(session, subject.position_id)
     state = assessment_state(session, cycle.id, subject.id, role)
     answered = 0
     if state.id is not None:
         by_id = {i.competency_id: i for i in items}
-        for row in session.connection().execute(_ANSWERS, {"assessment_id": state.id}).mappings():
+        for row in connection_of(session).execute(_ANSWERS, {"assessment_id": state.id}).mappings():
             item = by_id.get(row["competency_id"])
             if item is not None:
                 item.level, item.note, item.updated_at = row["level"], row["note"], row["updated_at"]

@@ -110,9 +110,8 @@ def _increments(change: Submitted) -> tuple[list[tuple], list[tuple]]:
 # values seen for the first time inserted; all rows end up carrying
 # this transaction's id, and the statement returns the training's rows as they now are. Submits of one
 # training run one at a time (the training row's lock), so the NOT EXISTS inserts cannot race.
-_EVERY_ROW = text(
-    """
-WITH t_inc AS (
+_EVERY_ROW_CTES = """
+t_inc AS (
     SELECT * FROM unnest(CAST(:q AS integer[]), CAST(:n AS integer[]), CAST(:total AS integer[]),
                          CAST(:n_before AS integer[]), CAST(:total_before AS integer[]))
         AS i(question_id, n, total, n_before, total_before)
@@ -146,7 +145,8 @@ WITH t_inc AS (
     UPDATE trainingsummaryvalue s SET "count" = s."count"
     WHERE s.training_id = :t AND NOT EXISTS (SELECT 1 FROM v_inc i WHERE i.question_id = s.question_id AND i.value = s.value)
     RETURNING s.question_id, s.value, s."count"
-)
+)"""
+_EVERY_ROW_SELECT = """
 SELECT question_id, NULL AS value, n, total FROM t_added
 UNION ALL SELECT question_id, NULL, n, total FROM t_hit
 UNION ALL SELECT question_id, NULL, n, total FROM t_rest
@@ -154,7 +154,7 @@ UNION ALL SELECT question_id, value, "count", NULL FROM v_added
 UNION ALL SELECT question_id, value, "count", NULL FROM v_hit
 UNION ALL SELECT question_id, value, "count", NULL FROM v_rest
 """
-)
+_STATEMENTS: dict[str, Any] = {}
 
 
 @dataclass(frozen=True)
@@ -166,18 +166,25 @@ class TrainingRows:
     values: dict[int, list[tuple[str, int]]]
 
 
-def apply_to_every_row(conn: Connection, change: Submitted) -> TrainingRows:
+def apply_to_every_row(conn: Connection, change: Submitted, *, along: tuple[str, dict[str, Any]] = ("", {})) -> TrainingRows:
     """PostgreSQL: add one submitted response and rewrite every summary row of its training, in one
-    statement (in the submit's transaction); returns the training's rows as they now are."""
+    statement (in the submit's transaction); returns the training's rows as they now are.
+
+    `along`: the caller's own data-modifying CTEs ("name AS (...), " text, a constant, and its parameters,
+    named apart from these) run in the same statement, to save a round trip (surveys.crowds)."""
+    ctes, extra = along
+    stmt = _STATEMENTS.get(ctes)
+    if stmt is None:
+        stmt = _STATEMENTS[ctes] = text("WITH " + ctes + _EVERY_ROW_CTES + _EVERY_ROW_SELECT)
     totals, values = _increments(change)
-    params: dict[str, Any] = {"t": change.training_id}
+    params: dict[str, Any] = {**extra, "t": change.training_id}
     for i, key in enumerate(("q", "n", "total", "n_before", "total_before")):
         params[key] = [r[i] for r in totals]
     for i, key in enumerate(("vq", "value", "count")):
         params[key] = [r[i] for r in values]
     cells: dict[int, tuple[int, int]] = {}
     counts: dict[int, list[tuple[str, int]]] = {}
-    for r in conn.execute(_EVERY_ROW, params):
+    for r in conn.execute(stmt, params):
         if r.value is None:
             cells[r.question_id] = (r.n, r.total)
         else:

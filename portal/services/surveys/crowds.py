@@ -1,11 +1,13 @@
 """PostgreSQL, anonymous questionnaires: the response written in its crowd, in one statement.
 
 Why one statement: the anonymous submit on PostgreSQL inserts the response and its ~30 answers, deletes
-the draft and rewrites the rows of its crowd and of the crowd before it so that they all carry this
-transaction's id (`xmin`, docs/anonymity.md). As separate statements that was nine round trips and
-statement set-ups, serialised on the training's row lock; here it is one statement of data-modifying CTEs,
-the answers passed as four arrays. All parts see the same snapshot, so the rewrites touch the rows that
-were there before (the new response and answers carry this transaction's id already, as inserted).
+the draft, rewrites the rows of its crowd and of the crowd before it so that they all carry this
+transaction's id (`xmin`, docs/anonymity.md), and adds the response to the answers summary rewriting every
+summary row of the training. As separate statements that was thirteen round trips and statement set-ups,
+serialised on the training's row lock; here it is one statement of data-modifying CTEs (the summary's own
+CTEs are summaries.answers'), the answers passed as four arrays. All parts see the same snapshot, so the
+rewrites touch the rows that were there before (the new response and answers carry this transaction's id
+already, as inserted).
 
 The crowd (`surveyresponse.crowd`, rules.ANONYMITY_CROWD responses in arrival order) is the training's
 submitted invitations of the questionnaire so far divided by the crowd size, read from the
@@ -17,14 +19,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from portal.services.surveys.answers import AnswerValue
+from portal.services import summaries
 
-STORE = text(
-    """
-WITH crowd AS (
+# data-modifying CTEs, run in the statement of summaries.answers.apply_to_every_row (parameter :t is the
+# training there too)
+STORE = """
+crowd AS (
     SELECT coalesce((SELECT n FROM invitationcount
                      WHERE training_id = :t AND questionnaire_id = :qn AND status = 'submitted'), 0) / :size AS c
 ), response AS (
@@ -41,22 +43,24 @@ WITH crowd AS (
 ), crowd_responses AS (
     UPDATE surveyresponse SET submitted_at = submitted_at
     WHERE training_id = :t AND crowd >= (SELECT c - 1 FROM crowd)
-)
-UPDATE answer SET value_num = value_num
-WHERE response_id IN (SELECT id FROM surveyresponse WHERE training_id = :t AND crowd >= (SELECT c - 1 FROM crowd))
+), crowd_answers AS (
+    UPDATE answer SET value_num = value_num
+    WHERE response_id IN (SELECT id FROM surveyresponse WHERE training_id = :t AND crowd >= (SELECT c - 1 FROM crowd))
+),
 """
-)
 
 
 def store(
-    conn: Connection, *, response_id: str, training_id: int, questionnaire_id: int, invitation_id: int,
-    answers: dict[int, AnswerValue], crowd_size: int,
-) -> None:
-    """Insert the anonymous response and its answers into their crowd, delete the invitation's draft and
-    give the rows of this crowd and the one before it this transaction's id (in the submit's transaction,
-    after the invitation was claimed and before the invitation counts move)."""
+    conn: Connection, *, response_id: str, questionnaire_id: int, invitation_id: int, crowd_size: int,
+    summary: summaries.answers.Submitted,
+) -> summaries.answers.TrainingRows:
+    """Insert the anonymous response and its answers into their crowd, delete the invitation's draft,
+    give the rows of this crowd and the one before it this transaction's id, and add the response to the
+    answers summary (every row of the training rewritten), all in one statement (in the submit's
+    transaction, after the invitation was claimed and before the invitation counts move). Returns the
+    training's summary rows as they now are (for the L1 roll-up)."""
+    answers = summary.answers
     params: dict[str, Any] = {
-        "t": training_id,
         "qn": questionnaire_id,
         "size": crowd_size,
         "rid": response_id,
@@ -66,4 +70,4 @@ def store(
         "a_before": [v.before for v in answers.values()],
         "a_text": [v.text for v in answers.values()],
     }
-    conn.execute(STORE, params)
+    return summaries.answers.apply_to_every_row(conn, summary, along=(STORE, params))

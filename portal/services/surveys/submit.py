@@ -156,10 +156,9 @@ def submit(
     }
     if inv.anonymous and dialect.stamps_rows_with_transaction_ids(name):
         # PostgreSQL: the response joins its crowd and every response-side row the submit touches ends up
-        # carrying this transaction's id (docs/anonymity.md), in two statements
-        crowds.store(conn, response_id=response_id, training_id=inv.training_id, questionnaire_id=inv.questionnaire_id,
-                     invitation_id=inv.id, answers=kept, crowd_size=crowd_size)
-        rows = summaries.answers.apply_to_every_row(conn, summaries.answers.Submitted(inv.training_id, structure, kept))
+        # carrying this transaction's id (docs/anonymity.md), in one statement
+        rows = crowds.store(conn, response_id=response_id, questionnaire_id=inv.questionnaire_id, invitation_id=inv.id,
+                            crowd_size=crowd_size, summary=summaries.answers.Submitted(inv.training_id, structure, kept))
         summaries.l1.apply_rows(conn, summaries.l1.Submitted(inv.training_id, structure), rows.cells, rows.values)
     else:
         response: dict[str, Any] = {

@@ -147,28 +147,34 @@ t_inc AS (
     RETURNING s.question_id, s.value, s."count"
 )"""
 _EVERY_ROW_SELECT = """
-SELECT question_id, NULL AS value, n, total FROM t_added
-UNION ALL SELECT question_id, NULL, n, total FROM t_hit
-UNION ALL SELECT question_id, NULL, n, total FROM t_rest
-UNION ALL SELECT question_id, value, "count", NULL FROM v_added
-UNION ALL SELECT question_id, value, "count", NULL FROM v_hit
-UNION ALL SELECT question_id, value, "count", NULL FROM v_rest
+SELECT question_id, NULL AS value, n, total FROM (
+    SELECT question_id, n, total FROM t_added UNION ALL SELECT question_id, n, total FROM t_hit
+    UNION ALL SELECT question_id, n, total FROM t_rest) c
+WHERE question_id = ANY(CAST(:cells_of AS integer[]))
+UNION ALL
+SELECT question_id, value, "count", NULL FROM (
+    SELECT question_id, value, "count" FROM v_added UNION ALL SELECT question_id, value, "count" FROM v_hit
+    UNION ALL SELECT question_id, value, "count" FROM v_rest) v
+WHERE question_id = ANY(CAST(:values_of AS integer[]))
 """
 _STATEMENTS: dict[str, Any] = {}
 
 
 @dataclass(frozen=True)
 class TrainingRows:
-    """A training's summary rows as they stand: cells {question_id: (n, total)} and value counts
+    """Summary rows of a training as they stand: cells {question_id: (n, total)} and value counts
     {question_id: [(value, count), ...]}."""
 
     cells: dict[int, tuple[int, int]]
     values: dict[int, list[tuple[str, int]]]
 
 
-def apply_to_every_row(conn: Connection, change: Submitted, *, along: tuple[str, dict[str, Any]] = ("", {})) -> TrainingRows:
+def apply_to_every_row(
+    conn: Connection, change: Submitted, *, cells_of: list[int], values_of: list[int], along: tuple[str, dict[str, Any]] = ("", {})
+) -> TrainingRows:
     """PostgreSQL: add one submitted response and rewrite every summary row of its training, in one
-    statement (in the submit's transaction); returns the training's rows as they now are.
+    statement (in the submit's transaction); returns the training's rows as they now are, the cells of
+    the questions `cells_of` and the value counts of `values_of` (what the L1 roll-up reads).
 
     `along`: the caller's own data-modifying CTEs ("name AS (...), " text, a constant, and its parameters,
     named apart from these) run in the same statement, to save a round trip (surveys.crowds)."""
@@ -177,7 +183,7 @@ def apply_to_every_row(conn: Connection, change: Submitted, *, along: tuple[str,
     if stmt is None:
         stmt = _STATEMENTS[ctes] = text("WITH " + ctes + _EVERY_ROW_CTES + _EVERY_ROW_SELECT)
     totals, values = _increments(change)
-    params: dict[str, Any] = {**extra, "t": change.training_id}
+    params: dict[str, Any] = {**extra, "t": change.training_id, "cells_of": cells_of, "values_of": values_of}
     for i, key in enumerate(("q", "n", "total", "n_before", "total_before")):
         params[key] = [r[i] for r in totals]
     for i, key in enumerate(("vq", "value", "count")):

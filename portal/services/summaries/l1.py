@@ -70,9 +70,14 @@ def apply(conn: Connection, change: Submitted) -> None:
 def apply_rows(conn: Connection, change: Submitted, cells: dict[int, tuple[int, int]], values: dict[int, list[tuple[str, int]]]) -> None:
     """The same as `apply`, from the training's summary rows as the caller already has them
     (summaries.answers.apply_to_every_row returns them): cells {question_id: (n, total)}, value counts
-    {question_id: [(value, count), ...]}."""
+    {question_id: [(value, count), ...]}, at least those of `inputs(structure)`."""
     if _rolls_up(change.structure):
         _write(conn, change, {q: c for q, c in cells.items() if c[0] > 0}, values)
+
+
+def inputs(structure: Structure) -> tuple[list[int], list[int]]:
+    """The questions whose cells, and those whose value counts, the roll-up reads (for `apply_rows`)."""
+    return [q.id for q in structure.questions if q.kind in ("likert5", "scale0_10")], [q.id for q in structure.questions if q.kind == "scale0_10"]
 
 
 def _rolls_up(structure: Structure) -> bool:

@@ -58,7 +58,7 @@ def store(
     give the rows of this crowd and the one before it this transaction's id, and add the response to the
     answers summary (every row of the training rewritten), all in one statement (in the submit's
     transaction, after the invitation was claimed and before the invitation counts move). Returns the
-    training's summary rows as they now are (for the L1 roll-up)."""
+    training's summary rows the L1 roll-up reads, as they now are."""
     answers = summary.answers
     params: dict[str, Any] = {
         "qn": questionnaire_id,
@@ -70,4 +70,5 @@ def store(
         "a_before": [v.before for v in answers.values()],
         "a_text": [v.text for v in answers.values()],
     }
-    return summaries.answers.apply_to_every_row(conn, summary, along=(STORE, params))
+    cells_of, values_of = summaries.l1.inputs(summary.structure)
+    return summaries.answers.apply_to_every_row(conn, summary, cells_of=cells_of, values_of=values_of, along=(STORE, params))

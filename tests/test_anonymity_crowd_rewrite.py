@@ -82,3 +82,18 @@ def test_each_submit_leaves_its_transaction_id_on_a_crowd_and_every_summary_row(
             assert xs == [x], (table, i, xs)
     assert db.execute(select(func.count()).where(SurveyResponse.training_id == t)).scalar_one() == len(nips)
     assert summaries.answers.stored(db, t) == summaries.answers.recount(db, t)
+
+
+def test_a_submit_with_nothing_to_count_still_joins_its_crowd(db, backend):
+    """A questionnaire of optional free text left empty: no answer, no summary row, no roll-up (empty
+    arrays in the statement); the response is stored and still shares its transaction id with a crowd."""
+    spec = (("Lain-lain", "lainnya", "text", "Saran Anda?", False, {"max_length": 50}),)
+    nips = db.execute(select(Employee.nip).where(Employee.is_active.is_(True)).order_by(Employee.id).limit(3)).scalars().all()
+    s = make_survey(db, nips=nips, spec=spec, code="ANON-EMPTY")
+    for nip in nips:
+        assert svc.submit(db, s["invitations"][nip], s["employees"][nip], clock.today(), anonymous=True, crowd_size=CROWD).status == "submitted"
+    t = s["training_id"]
+    assert db.execute(select(func.count()).where(SurveyResponse.training_id == t)).scalar_one() == len(nips)
+    assert stored_summary(db, t) == recounted_summary(db, t) == ({}, {})
+    if backend == "postgresql":
+        assert list(_xmin_groups(db, t).values()) == [len(nips)]

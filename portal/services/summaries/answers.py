@@ -6,15 +6,16 @@ Why: the training report and the dashboards read per-question figures from a few
 instead of grouping the raw answers (1M answers: ~1 s of SQL per view).
 
 Kept by `apply` in the survey submit transaction (upserts that add one response); `rebuild` replays
-every stored answer through the same `cell` function. Anonymity: on PostgreSQL the submit rewrites
-these rows afterwards so that they all carry its transaction id (see surveys.submit)."""
+every stored answer through the same `cell` function. Anonymity: on PostgreSQL an anonymous submit uses
+`apply_to_every_row` instead, which adds the response and rewrites every row of the training in one
+statement, so that they all carry its transaction id (see surveys.submit, docs/anonymity.md)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
@@ -85,18 +86,116 @@ def _write(conn: Connection, totals: list[tuple], values: list[tuple]) -> None:
 
 def apply(conn: Connection, change: Submitted) -> None:
     """Add one submitted response (in the submit's transaction)."""
+    totals, values = _increments(change)
+    t = change.training_id
+    _write(conn, [(t, *r) for r in totals], [(t, *r) for r in values])
+
+
+def _increments(change: Submitted) -> tuple[list[tuple], list[tuple]]:
+    """What one response adds: rows (question_id, n, total, n_before, total_before) and (question_id, value, 1)."""
     totals: list[tuple] = []
     values: list[tuple] = []
-    t = change.training_id
     for q in change.structure.questions:
         v = change.answers.get(q.id)
         got = cell(q.kind, v) if v is not None else None
         if got is None:
             continue
-        (n, total, n_before, total_before), picked = got
-        totals.append((t, q.id, n, total, n_before, total_before))
-        values.extend((t, q.id, value, 1) for value in picked)
-    _write(conn, totals, values)
+        totals.append((q.id, *got[0]))
+        values.extend((q.id, value, 1) for value in got[1])
+    return totals, values
+
+
+# PostgreSQL: both tables of one training in one statement. Every existing row is updated, by its
+# increment (`hit`) or by nothing (`rest`: disjoint from `hit`, so no row is updated twice), the rows of
+# values seen for the first time inserted; all rows end up carrying
+# this transaction's id, and the statement returns the training's rows as they now are. Submits of one
+# training run one at a time (the training row's lock), so the NOT EXISTS inserts cannot race.
+_EVERY_ROW_CTES = """
+t_inc AS (
+    SELECT * FROM unnest(CAST(:q AS integer[]), CAST(:n AS integer[]), CAST(:total AS integer[]),
+                         CAST(:n_before AS integer[]), CAST(:total_before AS integer[]))
+        AS i(question_id, n, total, n_before, total_before)
+), v_inc AS (
+    SELECT * FROM unnest(CAST(:vq AS integer[]), CAST(:value AS varchar[]), CAST(:count AS integer[])) AS i(question_id, value, count)
+), t_added AS (
+    INSERT INTO trainingsummary (training_id, question_id, n, total, n_before, total_before)
+    SELECT :t, i.question_id, i.n, i.total, i.n_before, i.total_before FROM t_inc i
+    WHERE NOT EXISTS (SELECT 1 FROM trainingsummary s WHERE s.training_id = :t AND s.question_id = i.question_id)
+    RETURNING question_id, n, total
+), t_hit AS (
+    UPDATE trainingsummary s SET n = s.n + i.n, total = s.total + i.total,
+        n_before = s.n_before + i.n_before, total_before = s.total_before + i.total_before
+    FROM t_inc i WHERE s.training_id = :t AND s.question_id = i.question_id
+    RETURNING s.question_id, s.n, s.total
+), t_rest AS (
+    UPDATE trainingsummary s SET n = s.n
+    WHERE s.training_id = :t AND NOT EXISTS (SELECT 1 FROM t_inc i WHERE i.question_id = s.question_id)
+    RETURNING s.question_id, s.n, s.total
+), v_added AS (
+    INSERT INTO trainingsummaryvalue (training_id, question_id, value, "count")
+    SELECT :t, i.question_id, i.value, i.count FROM v_inc i
+    WHERE NOT EXISTS (SELECT 1 FROM trainingsummaryvalue s
+                      WHERE s.training_id = :t AND s.question_id = i.question_id AND s.value = i.value)
+    RETURNING question_id, value, "count"
+), v_hit AS (
+    UPDATE trainingsummaryvalue s SET "count" = s."count" + i.count
+    FROM v_inc i WHERE s.training_id = :t AND s.question_id = i.question_id AND s.value = i.value
+    RETURNING s.question_id, s.value, s."count"
+), v_rest AS (
+    UPDATE trainingsummaryvalue s SET "count" = s."count"
+    WHERE s.training_id = :t AND NOT EXISTS (SELECT 1 FROM v_inc i WHERE i.question_id = s.question_id AND i.value = s.value)
+    RETURNING s.question_id, s.value, s."count"
+)"""
+_EVERY_ROW_SELECT = """
+SELECT question_id, NULL AS value, n, total FROM (
+    SELECT question_id, n, total FROM t_added UNION ALL SELECT question_id, n, total FROM t_hit
+    UNION ALL SELECT question_id, n, total FROM t_rest) c
+WHERE question_id = ANY(CAST(:cells_of AS integer[]))
+UNION ALL
+SELECT question_id, value, "count", NULL FROM (
+    SELECT question_id, value, "count" FROM v_added UNION ALL SELECT question_id, value, "count" FROM v_hit
+    UNION ALL SELECT question_id, value, "count" FROM v_rest) v
+WHERE question_id = ANY(CAST(:values_of AS integer[]))
+"""
+_STATEMENTS: dict[str, Any] = {}
+
+
+@dataclass(frozen=True)
+class TrainingRows:
+    """Summary rows of a training as they stand: cells {question_id: (n, total)} and value counts
+    {question_id: [(value, count), ...]}."""
+
+    cells: dict[int, tuple[int, int]]
+    values: dict[int, list[tuple[str, int]]]
+
+
+def apply_to_every_row(
+    conn: Connection, change: Submitted, *, cells_of: list[int], values_of: list[int], along: tuple[str, dict[str, Any]] = ("", {})
+) -> TrainingRows:
+    """PostgreSQL: add one submitted response and rewrite every summary row of its training, in one
+    statement (in the submit's transaction); returns the training's rows as they now are, the cells of
+    the questions `cells_of` and the value counts of `values_of` (what the L1 roll-up reads).
+
+    `along`: the caller's own data-modifying CTEs ("name AS (...), " text, a constant, and its parameters,
+    named apart from these) run in the same statement, to save a round trip (surveys.crowds)."""
+    ctes, extra = along
+    stmt = _STATEMENTS.get(ctes)
+    if stmt is None:
+        stmt = _STATEMENTS[ctes] = text("WITH " + ctes + _EVERY_ROW_CTES + _EVERY_ROW_SELECT)
+    totals, values = _increments(change)
+    params: dict[str, Any] = {**extra, "t": change.training_id, "cells_of": cells_of, "values_of": values_of}
+    for i, key in enumerate(("q", "n", "total", "n_before", "total_before")):
+        params[key] = [r[i] for r in totals]
+    for i, key in enumerate(("vq", "value", "count")):
+        params[key] = [r[i] for r in values]
+    cells: dict[int, tuple[int, int]] = {}
+    counts: dict[int, list[tuple[str, int]]] = {}
+    for r in conn.execute(stmt, params):
+        if r.value is None:
+            cells[r.question_id] = (r.n, r.total)
+        else:
+            counts.setdefault(r.question_id, []).append((r.value, r.n))
+    return TrainingRows(cells, counts)
 
 
 def recount(session: Session | Connection, training_id: int | None = None) -> tuple[dict[tuple[int, int], Cell], dict[tuple[int, int, str], int]]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
@@ -48,24 +48,24 @@ _ADD: dict[str, Any] = {}
 
 
 def apply(conn: Connection, change: Moved) -> None:
-    """Move the counts along (in the transaction that moved the invitations)."""
+    """Move the counts along (in the transaction that moved the invitations): one upsert of two rows,
+    the from-status's count down by n and the to-status's up by n."""
     if change.n <= 0 or change.from_status == change.to_status:
         return
-    c = InvitationCount.__table__.c
-    key = {"training_id": change.training_id, "questionnaire_id": change.questionnaire_id}
-    conn.execute(
-        update(InvitationCount.__table__)
-        .where(c.training_id == change.training_id, c.questionnaire_id == change.questionnaire_id, c.status == change.from_status)
-        .values(n=c.n - change.n)
-    )
     name = conn.dialect.name
-    add = _ADD.get(name)
-    if add is None:
-        stmt = dialect.insert(name)(InvitationCount.__table__)
-        add = _ADD[name] = stmt.on_conflict_do_update(
-            index_elements=["training_id", "questionnaire_id", "status"], set_={"n": c.n + stmt.excluded.n}
+    move = _ADD.get(name)
+    if move is None:
+        stmt = dialect.insert(name)(InvitationCount.__table__).values(
+            [
+                {"training_id": bindparam("t"), "questionnaire_id": bindparam("q"), "status": bindparam("from_status"), "n": bindparam("less")},
+                {"training_id": bindparam("t"), "questionnaire_id": bindparam("q"), "status": bindparam("to_status"), "n": bindparam("more")},
+            ]
         )
-    conn.execute(add, {**key, "status": change.to_status, "n": change.n})
+        move = _ADD[name] = stmt.on_conflict_do_update(
+            index_elements=["training_id", "questionnaire_id", "status"], set_={"n": InvitationCount.__table__.c.n + stmt.excluded.n}
+        )
+    conn.execute(move, {"t": change.training_id, "q": change.questionnaire_id, "from_status": change.from_status,
+                        "to_status": change.to_status, "less": -change.n, "more": change.n})
 
 
 def apply_training(conn: Connection, training_id: int) -> None:

@@ -59,31 +59,57 @@ def apply(conn: Connection, change: Submitted) -> None:
     """Rewrite the roll-up rows of the training and questionnaire from its summary cells (in the
     caller's transaction, after the cells): a read of the cells and of the value counts of its 0-10
     items, added up here (a few dozen plain rows: cheaper than grouping them in SQL on every submit)."""
-    structure = change.structure
-    if not any(q.kind in ("likert5", "scale0_10") for q in structure.questions):
+    if not _rolls_up(change.structure):
         return
+    cells = {c.question_id: (c.n, c.total) for c in conn.execute(_CELLS, {"t": change.training_id})}
+    scale = [qid for qid in cells if _is_scale(change.structure, qid)]
+    values = {qid: [(v.value, v.count) for v in conn.execute(_VALUES, {"t": change.training_id, "q": qid})] for qid in scale}
+    _write(conn, change, cells, values)
+
+
+def apply_rows(conn: Connection, change: Submitted, cells: dict[int, tuple[int, int]], values: dict[int, list[tuple[str, int]]]) -> None:
+    """The same as `apply`, from the training's summary rows as the caller already has them
+    (summaries.answers.apply_to_every_row returns them): cells {question_id: (n, total)}, value counts
+    {question_id: [(value, count), ...]}, at least those of `inputs(structure)`."""
+    if _rolls_up(change.structure):
+        _write(conn, change, {q: c for q, c in cells.items() if c[0] > 0}, values)
+
+
+def inputs(structure: Structure) -> tuple[list[int], list[int]]:
+    """The questions whose cells, and those whose value counts, the roll-up reads (for `apply_rows`)."""
+    return [q.id for q in structure.questions if q.kind in ("likert5", "scale0_10")], [q.id for q in structure.questions if q.kind == "scale0_10"]
+
+
+def _rolls_up(structure: Structure) -> bool:
+    return any(q.kind in ("likert5", "scale0_10") for q in structure.questions)
+
+
+def _is_scale(structure: Structure, question_id: int) -> bool:
+    q = structure.by_id.get(question_id)
+    return q is not None and q.kind == "scale0_10"
+
+
+def _write(conn: Connection, change: Submitted, cells: dict[int, tuple[int, int]], values: dict[int, list[tuple[str, int]]]) -> None:
+    """Add up the cells (n > 0) per (kind, dimension) and the 0-10 value counts, and upsert the rows."""
+    structure = change.structure
     groups: dict[tuple[str, str], list[int]] = {}  # (kind, dimension) -> n, total, promoters, passives, detractors, min_n
-    scale: list[int] = []
-    for c in conn.execute(_CELLS, {"t": change.training_id}):
-        q = structure.by_id.get(c.question_id)
+    for question_id, (n, total) in cells.items():
+        q = structure.by_id.get(question_id)
         if q is None or q.kind not in ("likert5", "scale0_10"):
             continue
         key = (q.kind, q.dimension if q.kind == "likert5" else "")
         g = groups.get(key)
         if g is None:
-            groups[key] = [c.n, c.total, 0, 0, 0, c.n]
+            g = groups[key] = [n, total, 0, 0, 0, n]
         else:
-            g[0] += c.n
-            g[1] += c.total
-            g[5] = min(g[5], c.n)
+            g[0] += n
+            g[1] += total
+            g[5] = min(g[5], n)
         if q.kind == "scale0_10":
-            scale.append(c.question_id)
-    for question_id in scale:
-        g = groups[("scale0_10", "")]
-        for v in conn.execute(_VALUES, {"t": change.training_id, "q": question_id}):
-            k = _GROUPS.get(v.value)
-            if k is not None:
-                g[2 + k] += v.count
+            for value, count in values.get(question_id, ()):
+                k = _GROUPS.get(value)
+                if k is not None:
+                    g[2 + k] += count
     if not groups:
         return
     name = conn.dialect.name

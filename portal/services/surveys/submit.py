@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, insert, select, text, update
+from sqlalchemy import and_, bindparam, delete, insert, select, update
 from sqlmodel import Session
 
 from portal import rules
@@ -17,7 +17,6 @@ from portal.db.wal import scrub_after_anonymous_submit
 from portal.models import (
     Answer,
     DraftAnswer,
-    InvitationCount,
     Questionnaire,
     SurveyDraft,
     SurveyInvitation,
@@ -29,6 +28,7 @@ from portal.models import (
 from portal.services import questionnaires, summaries
 from portal.services.accounts import audit
 from portal.services.questionnaires import Structure
+from portal.services.surveys import crowds
 from portal.services.surveys.answers import validate_complete
 from portal.services.surveys.invitations import InvitationView, draft_answers, load_invitation
 
@@ -71,41 +71,6 @@ def _statements(name: str) -> dict[str, Any]:
             "del_draft": delete(d).where(d.c.invitation_id == bindparam("inv")),
         }
     return stmts
-
-
-def _crowd_of_next(conn: Any, inv: InvitationView, crowd_size: int) -> int:
-    """The crowd the next anonymous response of the training joins: the questionnaire's submitted
-    invitations so far (one response each), read from the invitation-count summary, not counted row by row.
-    Submits of one training run one at a time, under the training row's lock, so the number is exact."""
-    submitted = conn.execute(
-        select(InvitationCount.n).where(
-            InvitationCount.training_id == inv.training_id,
-            InvitationCount.questionnaire_id == inv.questionnaire_id,
-            InvitationCount.status == "submitted",
-        )
-    ).scalar()
-    return (submitted or 0) // crowd_size
-
-
-def _scrub_transaction_ids(session: Session, training_id: int, crowd: int) -> None:
-    """PostgreSQL only: rewrite the rows of this response's crowd and of the crowd before it in place (HOT
-    updates of a non-indexed column), and the training's summary rows, so that they carry this
-    transaction's xmin. Without it `SELECT xmin` orders the responses (and the summary rows bumped last)
-    by submission, which, set next to the invitations' own xmin, could match people to answers. A crowd
-    stops being rewritten once the one after it is full: every xmin is then shared by at least
-    `rules.ANONYMITY_CROWD` responses, and a submit rewrites at most twice that many, however many
-    responses came before (docs/anonymity.md)."""
-    params = {"t": training_id, "c": crowd - 1}
-    session.execute(text("UPDATE surveyresponse SET submitted_at = submitted_at WHERE training_id = :t AND crowd >= :c"), params)
-    session.execute(
-        text(
-            "UPDATE answer SET value_num = value_num WHERE response_id IN "
-            "(SELECT id FROM surveyresponse WHERE training_id = :t AND crowd >= :c)"
-        ),
-        params,
-    )
-    session.execute(text("UPDATE trainingsummary SET n = n WHERE training_id = :t"), params)
-    session.execute(text('UPDATE trainingsummaryvalue SET "count" = "count" WHERE training_id = :t'), params)
 
 
 def _claim(conn: Any, stmts: dict[str, Any], inv: InvitationView, today: date, submitted_at: datetime | None) -> str | None:
@@ -184,31 +149,33 @@ def submit(
         session.rollback()
         return SubmitResult("invalid", errors=errors, structure=structure)
     response_id = random_key()
-    scrub = inv.anonymous and dialect.stamps_rows_with_transaction_ids(name)
-    crowd = _crowd_of_next(conn, inv, crowd_size) if scrub else 0
-    response: dict[str, Any] = {
-        "id": response_id,
-        "training_id": inv.training_id,
-        "questionnaire_id": inv.questionnaire_id,
-        "respondent_id": None if inv.anonymous else employee_id,
-        "invitation_id": None if inv.anonymous else inv.id,
-        "submitted_at": submitted_at,
-        "crowd": crowd,
-    }
     kept = {
         qid: v
         for qid, v in answers.items()
         if qid in structure.by_id and (v.num is not None or v.before is not None or v.text)
     }
-    conn.execute(stmts["response"], response)
-    ADD_ANSWERS.run(conn, [(response_id, qid, v.num, v.before, v.text) for qid, v in kept.items()])
-    conn.execute(stmts["del_answers"], {"inv": inv.id})
-    conn.execute(stmts["del_draft"], {"inv": inv.id})
-    summaries.answers.apply(conn, summaries.answers.Submitted(inv.training_id, structure, kept))
-    summaries.l1.apply(conn, summaries.l1.Submitted(inv.training_id, structure))
+    if inv.anonymous and dialect.stamps_rows_with_transaction_ids(name):
+        # PostgreSQL: the response joins its crowd and every response-side row the submit touches ends up
+        # carrying this transaction's id (docs/anonymity.md), in one statement
+        rows = crowds.store(conn, response_id=response_id, questionnaire_id=inv.questionnaire_id, invitation_id=inv.id,
+                            crowd_size=crowd_size, summary=summaries.answers.Submitted(inv.training_id, structure, kept))
+        summaries.l1.apply_rows(conn, summaries.l1.Submitted(inv.training_id, structure), rows.cells, rows.values)
+    else:
+        response: dict[str, Any] = {
+            "id": response_id,
+            "training_id": inv.training_id,
+            "questionnaire_id": inv.questionnaire_id,
+            "respondent_id": None if inv.anonymous else employee_id,
+            "invitation_id": None if inv.anonymous else inv.id,
+            "submitted_at": submitted_at,
+        }
+        conn.execute(stmts["response"], response)
+        ADD_ANSWERS.run(conn, [(response_id, qid, v.num, v.before, v.text) for qid, v in kept.items()])
+        conn.execute(stmts["del_answers"], {"inv": inv.id})
+        conn.execute(stmts["del_draft"], {"inv": inv.id})
+        summaries.answers.apply(conn, summaries.answers.Submitted(inv.training_id, structure, kept))
+        summaries.l1.apply(conn, summaries.l1.Submitted(inv.training_id, structure))
     summaries.invitations.apply(conn, summaries.invitations.Moved(inv.training_id, inv.questionnaire_id, left, "submitted"))
-    if scrub:
-        _scrub_transaction_ids(session, inv.training_id, crowd)
     if not inv.anonymous:
         audit(session, employee_id, "survey.submit", f"invitation:{inv.id}")
     session.commit()

@@ -1,7 +1,8 @@
-"""Laporan (/laporan, HR and admin only; service: `portal.services.reports`): the dashboard, the training
-list, the report of one training, JP compliance, response monitoring, trainings by provider and by
-method (/laporan/penyelenggara), their CSV/XLSX exports (`portal.web.exporting`) and A4 print views
-(`/cetak`, `portal.web.printing`: the page's own partial inside `print_base.html`).
+"""Laporan (/laporan/..., HR and admin only; service: `portal.services.reports`): the filters every report
+page shares, the training list, the report of one training, JP compliance, response monitoring, trainings
+by provider and by method (/laporan/penyelenggara), their CSV/XLSX exports (`portal.web.exporting`) and
+A4 print views (`/cetak`, `portal.web.printing`: the page's own partial inside `print_base.html`). The
+dashboard itself (/laporan) is `portal.web.dashboard`.
 
 Filters travel in the query string (`periode`, `dari`, `sampai`, `unit`), so every URL is shareable.
 The filter forms use `hx-get` + `hx-push-url`: an htmx request gets the results fragment, anything
@@ -25,7 +26,6 @@ from litestar.response import Stream
 
 from portal import clock
 from portal.i18n import _
-from portal.models import Questionnaire
 from portal.services import reports
 from portal.settings import Settings
 from portal.web.core import (
@@ -34,7 +34,6 @@ from portal.web.core import (
     User,
     hr_required,
     positive_int,
-    query_id,
     render,
     render_page_or_fragment,
     wants_fragment,
@@ -96,65 +95,6 @@ def _page(request: Request, db: DB, page: str, fragment: str, ctx: dict[str, Any
     """The page, or its results fragment for an htmx swap (which also swaps the sub-navigation)."""
     ctx["partial"] = wants_fragment(request)
     return render_page_or_fragment(request, page, fragment, ctx, db=db)
-
-
-# --------------------------------------------------------------------------- dashboard
-
-
-class ReportsController(Controller):
-    path = "/laporan"
-    guards = [hr_required]
-    dependencies = FILTERED
-
-    @get(sync_to_thread=True)
-    def index(self, request: Request, db: DB, settings: Config, filter_params: FilterParams) -> Any:
-        today, filters, ctx = _context(db, settings, filter_params)
-        ctx["d"] = reports.dashboard(db, filters, today, settings.min_group_size)
-        return _page(request, db, "reports/index.html", "reports/_dashboard.html", ctx)
-
-    @get("/cetak", sync_to_thread=True)
-    def printable(self, request: Request, db: DB, settings: Config, filter_params: FilterParams) -> Any:
-        """The dashboard as an A4 print view (the same partial as the page)."""
-        today, filters, ctx = _context(db, settings, filter_params)
-        ctx["d"] = reports.dashboard(db, filters, today, settings.min_group_size)
-        ctx.update(print_context(settings, _("Laporan pengembangan kompetensi"), _period_words(filters), "/laporan?" + filter_query(filters)()))
-        return render(request, "reports/print_dashboard.html", ctx, db=db)
-
-    @get("/ekspor/{fmt:str}", sync_to_thread=True)
-    def export(self, db: DB, user: User, settings: Config, filter_params: FilterParams, fmt: FromPath[str]) -> Stream:
-        if fmt not in FORMATS:
-            raise NotFoundException()
-        today, filters, _ctx = _context(db, settings, filter_params)
-        d = reports.dashboard(db, filters, today, settings.min_group_size, with_participants=True)
-        headers, rows = reports.dashboard_export_rows(d)
-        return stream_export(
-            db, user, today, fmt=fmt, stem="rekap-pelatihan", kind="laporan:rekap-pelatihan", detail=filters.describe(),
-            headers=headers, rows=rows, sheet=_("Rekap pelatihan"),
-            about=about_period(settings, _("Rekap pelatihan"), filters),
-        )
-
-    @get("/jawaban/{fmt:str}", sync_to_thread=True)
-    def raw(
-        self, request: Request, db: DB, user: User, settings: Config, filter_params: FilterParams, fmt: FromPath[str],
-        kuesioner: FromQuery[str | None] = None,
-    ) -> Stream:
-        """Every response of an attributed reaction questionnaire in the period (and unit), one row each."""
-        if fmt not in FORMATS:
-            raise NotFoundException()
-        today, filters, _ctx = _context(db, settings, filter_params)
-        qid = query_id(kuesioner)
-        qn = db.get(Questionnaire, qid) if qid is not None else None
-        if qn is None:
-            raise NotFoundException(_("Kuesioner tidak ditemukan."))
-        if qn.anonymous:
-            raise PermissionDeniedException(_("Kuesioner ini anonim: hanya rekap yang dapat diunduh, bukan jawaban per orang."))
-        questions = reports.load_questions(db, qid)
-        headers, rows = reports.raw_export(request.app.state.engine, questions, qid, filters=filters, today=today)
-        return stream_export(
-            db, user, today, fmt=fmt, stem=f"jawaban-kuesioner-{qid}", kind=f"laporan:jawaban-kuesioner:{qid}",
-            detail=f"jenis=jawaban-mentah {filters.describe()}", headers=headers, rows=rows, sheet=_("Jawaban"),
-            about=about_period(settings, _("Jawaban kuesioner: %(t)s") % {"t": qn.title}, filters, anonymous_data=False),
-        )
 
 
 TRAININGS_PER_PAGE = 25
@@ -398,4 +338,4 @@ class ProvidersController(Controller):
         )
 
 
-CONTROLLERS = [ReportsController, TrainingListController, TrainingReportController, JpController, ResponsesController, ProvidersController]
+CONTROLLERS = [TrainingListController, TrainingReportController, JpController, ResponsesController, ProvidersController]

@@ -37,7 +37,7 @@ def route_handlers() -> list:
         account, activation, admin, akpk, application, assessments, auth, help, home, impact, master, my_data, questionnaires,
         reminders, reports, surveys, team, trainings,
     )
-    from portal.web import dashboard
+    from portal.web import dashboard, training_report
 
     return [
         home.HomeController,  # /
@@ -55,6 +55,7 @@ def route_handlers() -> list:
         *application.CONTROLLERS,  # /penerapan
         *impact.CONTROLLERS,  # /dampak
         *dashboard.CONTROLLERS,  # /laporan (the dashboard)
+        *training_report.CONTROLLERS,  # /laporan/pelatihan/{id}
         *reports.CONTROLLERS,  # /laporan/...
         *reminders.CONTROLLERS,  # /laporan/pengingat
         *master.CONTROLLERS,  # /data-master

@@ -1,8 +1,8 @@
 """Laporan (/laporan/..., HR and admin only; service: `portal.services.reports`): the filters every report
-page shares, the training list, the report of one training, JP compliance, response monitoring, trainings
+page shares, the training list, JP compliance, response monitoring, trainings
 by provider and by method (/laporan/penyelenggara), their CSV/XLSX exports (`portal.web.exporting`) and
 A4 print views (`/cetak`, `portal.web.printing`: the page's own partial inside `print_base.html`). The
-dashboard itself (/laporan) is `portal.web.dashboard`.
+dashboard itself (/laporan) is `portal.web.dashboard`, the report of one training `portal.web.training_report`.
 
 Filters travel in the query string (`periode`, `dari`, `sampai`, `unit`), so every URL is shareable.
 The filter forms use `hx-get` + `hx-push-url`: an htmx request gets the results fragment, anything
@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency, Provide
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Stream
 
@@ -38,7 +38,7 @@ from portal.web.core import (
     render_page_or_fragment,
     wants_fragment,
 )
-from portal.web.exporting import FORMATS, about_period, about_training, check_format, stream_export
+from portal.web.exporting import FORMATS, about_period, check_format, stream_export
 from portal.web.printing import print_context
 
 
@@ -117,96 +117,6 @@ class TrainingListController(Controller):
         ctx["pages"] = pages
         ctx["rows"] = d.trainings[(page - 1) * TRAININGS_PER_PAGE : page * TRAININGS_PER_PAGE]
         return _page(request, db, "reports/trainings.html", "reports/_trainings.html", ctx)
-
-
-# --------------------------------------------------------------------------- one training
-
-
-def _report(db: DB, settings: Settings, training_id: int) -> tuple[date, reports.TrainingReport]:
-    today = clock.today(settings.timezone)
-    rep = reports.training_report(db, training_id, today, settings.min_group_size, settings.application_window_days)
-    if rep is None:
-        raise NotFoundException(_("Pelatihan tidak ditemukan."))
-    return today, rep
-
-
-def _comment_pages(
-    db: DB, rep: reports.TrainingReport, per_page: int, wanted: int = 0, search: str | None = None, page: str | None = None
-) -> dict[int, reports.CommentPage]:
-    """Page 1 of every free-text question; the `wanted` one at its page and search."""
-    pages = {}
-    for q in rep.text_questions:
-        if q.id == wanted:
-            pages[q.id] = reports.comments(db, rep, q, search or "", positive_int(page), per_page)
-        else:
-            pages[q.id] = reports.comments(db, rep, q, "", 1, per_page)
-    return pages
-
-
-class TrainingReportController(Controller):
-    path = "/laporan/pelatihan/{training_id:int}"
-    guards = [hr_required]
-
-    @get(sync_to_thread=True)
-    def show(
-        self, request: Request, db: DB, settings: Config, training_id: FromPath[int],
-        pertanyaan: FromQuery[str | None] = None, cari: FromQuery[str | None] = None, hal: FromQuery[str | None] = None,
-    ) -> Any:
-        today, rep = _report(db, settings, training_id)
-        pages = _comment_pages(db, rep, reports.COMMENTS_PER_PAGE, positive_int(pertanyaan, 0), cari, hal)
-        ctx = {"r": rep, "comments": pages, "today": today, "hidden_text": reports.suppressed_text(rep.min_group), "print_mode": False}
-        return render(request, "reports/training.html", ctx, db=db)
-
-    @get("/komentar", sync_to_thread=True)
-    def comments(
-        self, request: Request, db: DB, settings: Config, training_id: FromPath[int],
-        pertanyaan: FromQuery[str | None] = None, cari: FromQuery[str | None] = None, hal: FromQuery[str | None] = None,
-    ) -> Any:
-        """One free-text question's page of comments (the fragment), inside the training report (the page)."""
-        today, rep = _report(db, settings, training_id)
-        wanted = positive_int(pertanyaan, 0)
-        pages = _comment_pages(db, rep, reports.COMMENTS_PER_PAGE, wanted, cari, hal)
-        if wants_fragment(request) and wanted not in pages:
-            raise NotFoundException()
-        ctx = {"r": rep, "c": pages.get(wanted), "comments": pages, "today": today,
-               "hidden_text": reports.suppressed_text(rep.min_group), "print_mode": False}
-        return render_page_or_fragment(request, "reports/training.html", "reports/_comments.html", ctx, db=db)
-
-    @get("/cetak", sync_to_thread=True)
-    def printable(self, request: Request, db: DB, settings: Config, training_id: FromPath[int]) -> Any:
-        today, rep = _report(db, settings, training_id)
-        ctx = {"r": rep, "comments": _comment_pages(db, rep, 30), "today": today, "hidden_text": reports.suppressed_text(rep.min_group),
-               **print_context(settings, rep.training.title, _("Laporan evaluasi pelatihan"), f"/laporan/pelatihan/{training_id}")}
-        return render(request, "reports/print.html", ctx, db=db)
-
-    @get("/ekspor/{fmt:str}", sync_to_thread=True)
-    def export(self, db: DB, user: User, settings: Config, training_id: FromPath[int], fmt: FromPath[str]) -> Stream:
-        if fmt not in FORMATS:
-            raise NotFoundException()
-        today, rep = _report(db, settings, training_id)
-        headers, rows = reports.aggregate_export(rep)
-        return stream_export(
-            db, user, today, fmt=fmt, stem=f"laporan-pelatihan-{rep.training.code}", kind=f"laporan:pelatihan:{training_id}",
-            detail="jenis=rekap", headers=headers, rows=rows, sheet=_("Laporan pelatihan"),
-            about=about_training(settings, _("Laporan pelatihan"), rep, anonymous_data=rep.anonymous),
-        )
-
-    @get("/jawaban/{fmt:str}", sync_to_thread=True)
-    def raw(self, request: Request, db: DB, user: User, settings: Config, training_id: FromPath[int], fmt: FromPath[str]) -> Stream:
-        if fmt not in FORMATS:
-            raise NotFoundException()
-        today, rep = _report(db, settings, training_id)
-        if rep.questionnaire_id is None:
-            raise NotFoundException(_("Pelatihan ini belum memakai kuesioner."))
-        if rep.anonymous:
-            raise PermissionDeniedException(_("Kuesioner ini anonim: hanya rekap yang dapat diunduh, bukan jawaban per orang."))
-        questions = reports.load_questions(db, rep.questionnaire_id)
-        headers, rows = reports.raw_export(request.app.state.engine, questions, rep.questionnaire_id, training_id=training_id)
-        return stream_export(
-            db, user, today, fmt=fmt, stem=f"jawaban-{rep.training.code}", kind=f"laporan:jawaban:{training_id}",
-            detail=f"jenis=jawaban-mentah kuesioner={rep.questionnaire_id}", headers=headers, rows=rows, sheet=_("Jawaban"),
-            about=about_training(settings, _("Jawaban per orang"), rep, anonymous_data=False),
-        )
 
 
 # --------------------------------------------------------------------------- JP compliance
@@ -338,4 +248,4 @@ class ProvidersController(Controller):
         )
 
 
-CONTROLLERS = [TrainingListController, TrainingReportController, JpController, ResponsesController, ProvidersController]
+CONTROLLERS = [TrainingListController, JpController, ResponsesController, ProvidersController]

@@ -1,7 +1,7 @@
-"""The dashboard's figures are rendered once per digest of the data they are drawn from
-(`portal.web.fragments`): a cached answer equals a fresh rendering, any change of the data (a submit, a
-training edited, an employee deactivated as an import does) shows at once, and filters and languages
-never share an entry. On SQLite and PostgreSQL, with the scenario of tests/test_reports.py."""
+"""The figures of the dashboard and of a training's report are rendered once per digest of the data they
+are drawn from (`portal.web.fragments`): a cached answer equals a fresh rendering, any change of the data
+(a submit, a training edited, an employee deactivated as an import does) shows at once, and filters and
+languages never share an entry. On SQLite and PostgreSQL, with the scenario of tests/test_reports.py."""
 
 from __future__ import annotations
 
@@ -105,6 +105,30 @@ def test_filters_and_languages_never_share_an_entry(client, db, scenario):
     for (_u, lang), html in again.items():
         assert (held in html) == (lang == "en") and ("pelatihan terlaksana" in html) == (lang == "id")
     assert "tidak dirinci per unit" in again[(urls[1], "id")] and "tidak dirinci per unit" not in again[(urls[0], "id")]
+
+
+def figures_of(html: str) -> str:
+    """The charts of a training report page (between the summary and the comments)."""
+    return html[html.index('id="grafik-dimensi"'):html.index("Komentar peserta</h2>")]
+
+
+def test_a_training_reports_figures_are_fresh_after_a_submit(client, db, scenario):
+    hr(client)
+    t3 = scenario["T3"]  # attributed: every submit shows at once
+    url = f"/laporan/pelatihan/{t3.training_id}"
+    fragments.clear()
+    before = client.get(url).text
+    assert counted(lambda: client.get(url)) == (1, 0)
+    assert figures_of(client.get(url).text) == figures_of(before)
+    assert figures_of(client.get(f"{url}/cetak").text) == figures_of(before)
+    submit(db, t3, DISKOMINFO[6], random_answers(random.Random(11), t3.structure))  # invited, had not answered
+    after = client.get(url).text
+    assert figures_of(after) != figures_of(before)
+    fragments.clear()
+    assert figures_of(client.get(url).text) == figures_of(after)  # what the cache gave equals a fresh rendering
+    first_likert = next(q for q in t3.structure.questions if q.kind == "likert5")
+    assert f"n = {format_number(4)}" in figures_of(before) and f"n = {format_number(5)}" in figures_of(after)
+    assert first_likert.text in figures_of(after)
 
 
 # --------------------------------------------------------------------------- the digest itself

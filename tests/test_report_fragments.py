@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pytest
+from markupsafe import Markup
 from sqlalchemy import select, update
 
 from portal.i18n import format_number, translations
@@ -154,6 +155,7 @@ def test_the_digest_sees_every_value_and_refuses_what_it_cannot_see_into():
         {**base, "rows": [replace(base["rows"][0], n=True)]},  # True is not 1 to a template
         {**base, "flag": 0},
         {**base, "text": "x "},
+        {**base, "text": Markup("x")},  # escaped differently by a template
         {**base, "rows": base["rows"] * 2},
     ]
     digests = {fragments.digest(v) for v in changed}
@@ -162,3 +164,5 @@ def test_the_digest_sees_every_value_and_refuses_what_it_cannot_see_into():
         fragments.digest({"thing": object()})
     with pytest.raises(TypeError):
         fragments.digest({"query": lambda: "periode=2031"})
+    with pytest.raises(TypeError):
+        fragments.digest({"text": b"x"})  # bytes mark the structure; never a value

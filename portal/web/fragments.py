@@ -30,51 +30,58 @@ from portal import i18n
 
 MAX_ENTRIES = 256  # a dashboard's figures are ~20-60 KB: at most ~15 MB per worker
 
-_ATOMS = (str, int, float, bool, date, datetime, Decimal, type(None))
+_ATOMS = frozenset((str, int, float, bool, date, datetime, Decimal, type(None)))
+_ATOM_BASES = (str, int, float, date, Decimal)  # subclasses (e.g. Markup): the type's name goes in too
 
 _cache: OrderedDict[tuple[str, str, str], Markup] = OrderedDict()
 _lock = threading.Lock()
-stats = {"hits": 0, "misses": 0}  # read by the tests and the bench
+_fields: dict[type, tuple[str, ...]] = {}  # a dataclass's field names, looked up once per class
+stats = {"hits": 0, "misses": 0}  # read by the tests
 
 
-def _encode(value: Any, out: list[str]) -> None:
-    if isinstance(value, _ATOMS):  # bool before int does not matter: repr tells True from 1
-        out.append(f"{type(value).__name__}:{value!r}")
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out.append(f"<{type(value).__qualname__}")
-        for f in dataclasses.fields(value):
-            out.append(f.name)
-            _encode(getattr(value, f.name), out)
-        out.append(">")
+def _encode(value: Any, out: list[Any]) -> None:
+    """Flatten `value` into `out`: atoms as themselves (their `repr` tells "1" from 1 from True from
+    1.0), structure as bytes markers (no atom is bytes, so a marker never equals a value)."""
+    kind = type(value)
+    if kind in _ATOMS:
+        out.append(value)
+    elif hasattr(kind, "__dataclass_fields__"):
+        names = _fields.get(kind)
+        if names is None:
+            names = _fields[kind] = tuple(f.name for f in dataclasses.fields(value))
+        out.append(b"<" + kind.__qualname__.encode())
+        for name in names:
+            _encode(getattr(value, name), out)
+        out.append(b">")
     elif isinstance(value, (list, tuple)):  # named tuples too: their fields are their items
-        out.append(f"[{type(value).__qualname__}:{len(value)}")
+        out.append(b"[" + kind.__qualname__.encode())
         for item in value:
             _encode(item, out)
-        out.append("]")
+        out.append(b"]")
     elif isinstance(value, dict):
-        out.append(f"{{{len(value)}")
+        out.append(b"{")
         for k, v in value.items():
             _encode(k, out)
             _encode(v, out)
-        out.append("}")
+        out.append(b"}")
     elif isinstance(value, (set, frozenset)):
-        parts = []
-        for item in value:
-            one: list[str] = []
-            _encode(item, one)
-            parts.append("\x1f".join(one))
-        out.append(f"({len(value)}:" + "\x1e".join(sorted(parts)) + ")")
+        out.append(b"(")
+        out.extend(sorted(digest({"item": item}) for item in value))
+        out.append(b")")
+    elif isinstance(value, _ATOM_BASES) and not isinstance(value, type):
+        out.append(b"=" + kind.__qualname__.encode())
+        out.append(value)
     else:
-        raise TypeError(f"fragments.digest cannot see into {type(value).__qualname__}")
+        raise TypeError(f"fragments.digest cannot see into {kind.__qualname__}")
 
 
 def digest(values: dict[str, Any]) -> str:
     """A digest of exactly these values (the names and everything inside them)."""
-    out: list[str] = []
+    out: list[Any] = []
     for name in sorted(values):
-        out.append(name)
+        out.append(name.encode())
         _encode(values[name], out)
-    return hashlib.sha256("\x1f".join(out).encode()).hexdigest()
+    return hashlib.sha256(repr(out).encode()).hexdigest()
 
 
 def rendered(request: Request, template: str, **values: Any) -> Markup:

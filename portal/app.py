@@ -37,6 +37,7 @@ def route_handlers() -> list:
         account, activation, admin, akpk, application, assessments, auth, help, home, impact, master, my_data, questionnaires,
         reminders, reports, surveys, team, trainings,
     )
+    from portal.web import dashboard, training_report
 
     return [
         home.HomeController,  # /
@@ -53,7 +54,9 @@ def route_handlers() -> list:
         *trainings.CONTROLLERS,  # /pelatihan
         *application.CONTROLLERS,  # /penerapan
         *impact.CONTROLLERS,  # /dampak
-        *reports.CONTROLLERS,  # /laporan
+        *dashboard.CONTROLLERS,  # /laporan (the dashboard)
+        *training_report.CONTROLLERS,  # /laporan/pelatihan/{id}
+        *reports.CONTROLLERS,  # /laporan/...
         *reminders.CONTROLLERS,  # /laporan/pengingat
         *master.CONTROLLERS,  # /data-master
         *my_data.CONTROLLERS,  # /data-saya

@@ -74,6 +74,15 @@ def in_ids(column: ColumnElement, ids: Iterable[int], dialect: str) -> ColumnEle
     return column.in_(list(ids))
 
 
+def in_ids_param(column: ColumnElement, name: str, dialect: str) -> ColumnElement[bool]:
+    """As `in_ids`, with the list bound when the statement runs (`conn.execute(stmt, {name: ids})`), for
+    a statement built once and run with many lists: building a statement costs far more than running a
+    built one (SQLAlchemy keeps its compiled form and cache key on the object)."""
+    if dialect == POSTGRESQL:
+        return column == any_(bindparam(name, type_=ARRAY(Integer)))
+    return column.in_(bindparam(name, expanding=True))
+
+
 def without_index(dialect: str, column: Any) -> Any:
     """`column` for a condition that should not steer the plan to the column's index: `column + 0` on
     SQLite, whose planner then keeps walking the table in primary key order (e.g. for an ORDER BY on

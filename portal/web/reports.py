@@ -1,7 +1,8 @@
-"""Laporan (/laporan, HR and admin only; service: `portal.services.reports`): the dashboard, the training
-list, the report of one training, JP compliance, response monitoring, trainings by provider and by
-method (/laporan/penyelenggara), their CSV/XLSX exports (`portal.web.exporting`) and A4 print views
-(`/cetak`, `portal.web.printing`: the page's own partial inside `print_base.html`).
+"""Laporan (/laporan/..., HR and admin only; service: `portal.services.reports`): the filters every report
+page shares, the training list, JP compliance, response monitoring, trainings
+by provider and by method (/laporan/penyelenggara), their CSV/XLSX exports (`portal.web.exporting`) and
+A4 print views (`/cetak`, `portal.web.printing`: the page's own partial inside `print_base.html`). The
+dashboard itself (/laporan) is `portal.web.dashboard`, the report of one training `portal.web.training_report`.
 
 Filters travel in the query string (`periode`, `dari`, `sampai`, `unit`), so every URL is shareable.
 The filter forms use `hx-get` + `hx-push-url`: an htmx request gets the results fragment, anything
@@ -19,13 +20,12 @@ from urllib.parse import urlencode
 
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency, Provide
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Stream
 
 from portal import clock
 from portal.i18n import _
-from portal.models import Questionnaire
 from portal.services import reports
 from portal.settings import Settings
 from portal.web.core import (
@@ -34,12 +34,11 @@ from portal.web.core import (
     User,
     hr_required,
     positive_int,
-    query_id,
     render,
     render_page_or_fragment,
     wants_fragment,
 )
-from portal.web.exporting import FORMATS, about_period, about_training, check_format, stream_export
+from portal.web.exporting import FORMATS, about_period, check_format, stream_export
 from portal.web.printing import print_context
 
 
@@ -98,65 +97,6 @@ def _page(request: Request, db: DB, page: str, fragment: str, ctx: dict[str, Any
     return render_page_or_fragment(request, page, fragment, ctx, db=db)
 
 
-# --------------------------------------------------------------------------- dashboard
-
-
-class ReportsController(Controller):
-    path = "/laporan"
-    guards = [hr_required]
-    dependencies = FILTERED
-
-    @get(sync_to_thread=True)
-    def index(self, request: Request, db: DB, settings: Config, filter_params: FilterParams) -> Any:
-        today, filters, ctx = _context(db, settings, filter_params)
-        ctx["d"] = reports.dashboard(db, filters, today, settings.min_group_size)
-        return _page(request, db, "reports/index.html", "reports/_dashboard.html", ctx)
-
-    @get("/cetak", sync_to_thread=True)
-    def printable(self, request: Request, db: DB, settings: Config, filter_params: FilterParams) -> Any:
-        """The dashboard as an A4 print view (the same partial as the page)."""
-        today, filters, ctx = _context(db, settings, filter_params)
-        ctx["d"] = reports.dashboard(db, filters, today, settings.min_group_size)
-        ctx.update(print_context(settings, _("Laporan pengembangan kompetensi"), _period_words(filters), "/laporan?" + filter_query(filters)()))
-        return render(request, "reports/print_dashboard.html", ctx, db=db)
-
-    @get("/ekspor/{fmt:str}", sync_to_thread=True)
-    def export(self, db: DB, user: User, settings: Config, filter_params: FilterParams, fmt: FromPath[str]) -> Stream:
-        if fmt not in FORMATS:
-            raise NotFoundException()
-        today, filters, _ctx = _context(db, settings, filter_params)
-        d = reports.dashboard(db, filters, today, settings.min_group_size, with_participants=True)
-        headers, rows = reports.dashboard_export_rows(d)
-        return stream_export(
-            db, user, today, fmt=fmt, stem="rekap-pelatihan", kind="laporan:rekap-pelatihan", detail=filters.describe(),
-            headers=headers, rows=rows, sheet=_("Rekap pelatihan"),
-            about=about_period(settings, _("Rekap pelatihan"), filters),
-        )
-
-    @get("/jawaban/{fmt:str}", sync_to_thread=True)
-    def raw(
-        self, request: Request, db: DB, user: User, settings: Config, filter_params: FilterParams, fmt: FromPath[str],
-        kuesioner: FromQuery[str | None] = None,
-    ) -> Stream:
-        """Every response of an attributed reaction questionnaire in the period (and unit), one row each."""
-        if fmt not in FORMATS:
-            raise NotFoundException()
-        today, filters, _ctx = _context(db, settings, filter_params)
-        qid = query_id(kuesioner)
-        qn = db.get(Questionnaire, qid) if qid is not None else None
-        if qn is None:
-            raise NotFoundException(_("Kuesioner tidak ditemukan."))
-        if qn.anonymous:
-            raise PermissionDeniedException(_("Kuesioner ini anonim: hanya rekap yang dapat diunduh, bukan jawaban per orang."))
-        questions = reports.load_questions(db, qid)
-        headers, rows = reports.raw_export(request.app.state.engine, questions, qid, filters=filters, today=today)
-        return stream_export(
-            db, user, today, fmt=fmt, stem=f"jawaban-kuesioner-{qid}", kind=f"laporan:jawaban-kuesioner:{qid}",
-            detail=f"jenis=jawaban-mentah {filters.describe()}", headers=headers, rows=rows, sheet=_("Jawaban"),
-            about=about_period(settings, _("Jawaban kuesioner: %(t)s") % {"t": qn.title}, filters, anonymous_data=False),
-        )
-
-
 TRAININGS_PER_PAGE = 25
 
 
@@ -177,96 +117,6 @@ class TrainingListController(Controller):
         ctx["pages"] = pages
         ctx["rows"] = d.trainings[(page - 1) * TRAININGS_PER_PAGE : page * TRAININGS_PER_PAGE]
         return _page(request, db, "reports/trainings.html", "reports/_trainings.html", ctx)
-
-
-# --------------------------------------------------------------------------- one training
-
-
-def _report(db: DB, settings: Settings, training_id: int) -> tuple[date, reports.TrainingReport]:
-    today = clock.today(settings.timezone)
-    rep = reports.training_report(db, training_id, today, settings.min_group_size, settings.application_window_days)
-    if rep is None:
-        raise NotFoundException(_("Pelatihan tidak ditemukan."))
-    return today, rep
-
-
-def _comment_pages(
-    db: DB, rep: reports.TrainingReport, per_page: int, wanted: int = 0, search: str | None = None, page: str | None = None
-) -> dict[int, reports.CommentPage]:
-    """Page 1 of every free-text question; the `wanted` one at its page and search."""
-    pages = {}
-    for q in rep.text_questions:
-        if q.id == wanted:
-            pages[q.id] = reports.comments(db, rep, q, search or "", positive_int(page), per_page)
-        else:
-            pages[q.id] = reports.comments(db, rep, q, "", 1, per_page)
-    return pages
-
-
-class TrainingReportController(Controller):
-    path = "/laporan/pelatihan/{training_id:int}"
-    guards = [hr_required]
-
-    @get(sync_to_thread=True)
-    def show(
-        self, request: Request, db: DB, settings: Config, training_id: FromPath[int],
-        pertanyaan: FromQuery[str | None] = None, cari: FromQuery[str | None] = None, hal: FromQuery[str | None] = None,
-    ) -> Any:
-        today, rep = _report(db, settings, training_id)
-        pages = _comment_pages(db, rep, reports.COMMENTS_PER_PAGE, positive_int(pertanyaan, 0), cari, hal)
-        ctx = {"r": rep, "comments": pages, "today": today, "hidden_text": reports.suppressed_text(rep.min_group), "print_mode": False}
-        return render(request, "reports/training.html", ctx, db=db)
-
-    @get("/komentar", sync_to_thread=True)
-    def comments(
-        self, request: Request, db: DB, settings: Config, training_id: FromPath[int],
-        pertanyaan: FromQuery[str | None] = None, cari: FromQuery[str | None] = None, hal: FromQuery[str | None] = None,
-    ) -> Any:
-        """One free-text question's page of comments (the fragment), inside the training report (the page)."""
-        today, rep = _report(db, settings, training_id)
-        wanted = positive_int(pertanyaan, 0)
-        pages = _comment_pages(db, rep, reports.COMMENTS_PER_PAGE, wanted, cari, hal)
-        if wants_fragment(request) and wanted not in pages:
-            raise NotFoundException()
-        ctx = {"r": rep, "c": pages.get(wanted), "comments": pages, "today": today,
-               "hidden_text": reports.suppressed_text(rep.min_group), "print_mode": False}
-        return render_page_or_fragment(request, "reports/training.html", "reports/_comments.html", ctx, db=db)
-
-    @get("/cetak", sync_to_thread=True)
-    def printable(self, request: Request, db: DB, settings: Config, training_id: FromPath[int]) -> Any:
-        today, rep = _report(db, settings, training_id)
-        ctx = {"r": rep, "comments": _comment_pages(db, rep, 30), "today": today, "hidden_text": reports.suppressed_text(rep.min_group),
-               **print_context(settings, rep.training.title, _("Laporan evaluasi pelatihan"), f"/laporan/pelatihan/{training_id}")}
-        return render(request, "reports/print.html", ctx, db=db)
-
-    @get("/ekspor/{fmt:str}", sync_to_thread=True)
-    def export(self, db: DB, user: User, settings: Config, training_id: FromPath[int], fmt: FromPath[str]) -> Stream:
-        if fmt not in FORMATS:
-            raise NotFoundException()
-        today, rep = _report(db, settings, training_id)
-        headers, rows = reports.aggregate_export(rep)
-        return stream_export(
-            db, user, today, fmt=fmt, stem=f"laporan-pelatihan-{rep.training.code}", kind=f"laporan:pelatihan:{training_id}",
-            detail="jenis=rekap", headers=headers, rows=rows, sheet=_("Laporan pelatihan"),
-            about=about_training(settings, _("Laporan pelatihan"), rep, anonymous_data=rep.anonymous),
-        )
-
-    @get("/jawaban/{fmt:str}", sync_to_thread=True)
-    def raw(self, request: Request, db: DB, user: User, settings: Config, training_id: FromPath[int], fmt: FromPath[str]) -> Stream:
-        if fmt not in FORMATS:
-            raise NotFoundException()
-        today, rep = _report(db, settings, training_id)
-        if rep.questionnaire_id is None:
-            raise NotFoundException(_("Pelatihan ini belum memakai kuesioner."))
-        if rep.anonymous:
-            raise PermissionDeniedException(_("Kuesioner ini anonim: hanya rekap yang dapat diunduh, bukan jawaban per orang."))
-        questions = reports.load_questions(db, rep.questionnaire_id)
-        headers, rows = reports.raw_export(request.app.state.engine, questions, rep.questionnaire_id, training_id=training_id)
-        return stream_export(
-            db, user, today, fmt=fmt, stem=f"jawaban-{rep.training.code}", kind=f"laporan:jawaban:{training_id}",
-            detail=f"jenis=jawaban-mentah kuesioner={rep.questionnaire_id}", headers=headers, rows=rows, sheet=_("Jawaban"),
-            about=about_training(settings, _("Jawaban per orang"), rep, anonymous_data=False),
-        )
 
 
 # --------------------------------------------------------------------------- JP compliance
@@ -398,4 +248,4 @@ class ProvidersController(Controller):
         )
 
 
-CONTROLLERS = [ReportsController, TrainingListController, TrainingReportController, JpController, ResponsesController, ProvidersController]
+CONTROLLERS = [TrainingListController, JpController, ResponsesController, ProvidersController]

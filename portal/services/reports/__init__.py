@@ -15,6 +15,7 @@ Modules:
 - `training`: the report of one training (`training_report`) and its aggregate export;
 - `training_questions`: its questions with their distributions (`QuestionStat`), and the free-text
   comments (`comments`);
+- `training_statements`: the training report's statements, built once and run with bound values;
 - `providers`: trainings by provider and by method with cost per JP and per impact point
   (`provider_report`, `provider_export`);
 - `raw_export`: the raw answers of an attributed questionnaire, one row per response (`raw_export`);
@@ -23,8 +24,10 @@ Modules:
 Performance by design: the L1 figures come from the summaries kept at submit time
 (`trainingsummary`, `trainingsummaryvalue`, `trainingl1`), never from the raw answers; response counts
 come from the invitations. Every page runs a fixed number of grouped queries, whatever the number of
-answers. The only reads of raw answers are the free-text comments (one page at a time, never below the
-minimum group size) and the raw export of an attributed questionnaire.
+answers; the statements of the dashboard and of the training report are built once per dialect and
+shape and run with their values bound (building one costs more than running it). The only reads of raw
+answers are the free-text comments (one page at a time, never below the minimum group size) and the raw
+export of an attributed questionnaire.
 
 Minimum group size and differencing (see docs/charts.md). For an ANONYMOUS reaction questionnaire:
 - a training's L1 results count only when the survey window has closed (so no figure changes after

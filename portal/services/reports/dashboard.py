@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from typing import Any
 
-from sqlalchemy import distinct, func, literal, select
+from sqlalchemy import bindparam, distinct, func, literal, select
 from sqlmodel import Session
 
 from portal import scoring
-from portal.db import in_ids
+from portal.db.dialect import in_ids_param
 from portal.i18n import _
 from portal.models import Employee, EmployeeJp, Enrollment, Training
 from portal.rules import JP_TARGET, took_part
@@ -115,6 +116,43 @@ class Dashboard:
         return sorted(rows, key=lambda t: (-(t.impact_index or 0), t.title))
 
 
+@lru_cache(maxsize=None)
+def _rollup_statements(dialect: str, per_unit: bool, from_summary: bool, maybe_later: bool) -> tuple[Any, Any]:
+    """The statements of `_enrollment_rollup`, built once per shape (see `l1`), run with `year`, `ids`,
+    `units`, `today` and `end` bound: (counted from the enrollments, with JP compliance | from the
+    summary, with JP compliance and whether to count from the enrollments after all)."""
+    j = EmployeeJp
+    active = Employee.is_active.is_(True)
+    in_unit = [Employee.unit_id.in_(bindparam("units", expanding=True))] if per_unit else []
+    reached = (
+        select(func.count())
+        .select_from(j)
+        .join(Employee, Employee.id == j.employee_id)
+        .where(j.year == bindparam("year"), j.jp >= JP_TARGET, active, *in_unit)
+        .scalar_subquery()
+    )
+    employees = select(func.count()).select_from(Employee).where(active, *in_unit).scalar_subquery()
+    from_enrollments = select(func.count(distinct(Enrollment.employee_id)), func.coalesce(func.sum(Enrollment.jp_credited), 0)).where(
+        in_ids_param(Enrollment.training_id, "ids", dialect), took_part(Enrollment.status)
+    )
+    if per_unit:
+        from_enrollments = from_enrollments.join(Employee, Employee.id == Enrollment.employee_id).where(*in_unit)
+    if not from_summary:
+        return from_enrollments, from_enrollments.add_columns(reached, employees)
+    summary = select(func.count(), func.coalesce(func.sum(j.jp), 0)).select_from(j).where(j.year == bindparam("year"), j.trainings > 0)
+    if per_unit:
+        summary = summary.join(Employee, Employee.id == j.employee_id).where(*in_unit)
+    credited_later = literal(False)
+    if maybe_later:
+        credited_later = (
+            select(Enrollment.id)
+            .join(Training, Training.id == Enrollment.training_id)
+            .where(Training.ends_on > bindparam("today"), Training.ends_on <= bindparam("end"), took_part(Enrollment.status))
+            .exists()
+        )
+    return from_enrollments, summary.add_columns(reached, employees, credited_later)
+
+
 def _enrollment_rollup(session: Session, trainings: list[TrainingRow], filters: Filters, today: date) -> tuple[int, int, JpSummary]:
     """Distinct participants and JP delivered in the period, and JP compliance in the year. The compliance
     comes from the JP summary (`employeejp`). So do the period's figures when the period is a calendar
@@ -122,45 +160,22 @@ def _enrollment_rollup(session: Session, trainings: list[TrainingRow], filters: 
     unless a training ending later than today already has credited enrollments (checked in the same
     statement). Otherwise, or for a date range, they are counted from the credited enrollments of the
     held trainings (already known: no join to the trainings). One query, two in that rare case."""
-    unit_ids = filters.unit_ids
     conn = session.connection()
-    j = EmployeeJp
-    active = Employee.is_active.is_(True)
-    in_unit = [Employee.unit_id.in_(unit_ids)] if unit_ids else []
-    reached = (
-        select(func.count())
-        .select_from(j)
-        .join(Employee, Employee.id == j.employee_id)
-        .where(j.year == filters.year, j.jp >= JP_TARGET, active, *in_unit)
-        .scalar_subquery()
-    )
-    employees = select(func.count()).select_from(Employee).where(active, *in_unit).scalar_subquery()
-    from_enrollments = select(literal(0), literal(0))
-    if trainings:
-        from_enrollments = select(func.count(distinct(Enrollment.employee_id)), func.coalesce(func.sum(Enrollment.jp_credited), 0)).where(
-            in_ids(Enrollment.training_id, [t.id for t in trainings], conn.dialect.name), took_part(Enrollment.status)
-        )
-        if unit_ids:
-            from_enrollments = from_enrollments.join(Employee, Employee.id == Enrollment.employee_id).where(*in_unit)
-    if filters.mode != "tahun":
-        participants, jp_delivered, n_reached, n_employees = conn.execute(from_enrollments.add_columns(reached, employees)).one()
+    per_unit = bool(filters.unit_ids)
+    from_summary = filters.mode == "tahun"
+    maybe_later = from_summary and filters.end > today
+    from_enrollments, first = _rollup_statements(conn.dialect.name, per_unit, from_summary, maybe_later)
+    params: dict[str, Any] = {"year": filters.year, "ids": [t.id for t in trainings]}
+    if per_unit:
+        params["units"] = list(filters.unit_ids or ())
+    if maybe_later:
+        params.update(today=today, end=filters.end)
+    if not from_summary:
+        participants, jp_delivered, n_reached, n_employees = conn.execute(first, params).one()
     else:
-        from_summary = select(func.count(), func.coalesce(func.sum(j.jp), 0)).select_from(j).where(j.year == filters.year, j.trainings > 0)
-        if unit_ids:
-            from_summary = from_summary.join(Employee, Employee.id == j.employee_id).where(*in_unit)
-        credited_later = literal(False)
-        if filters.end > today:
-            credited_later = (
-                select(Enrollment.id)
-                .join(Training, Training.id == Enrollment.training_id)
-                .where(Training.ends_on > today, Training.ends_on <= filters.end, took_part(Enrollment.status))
-                .exists()
-            )
-        participants, jp_delivered, n_reached, n_employees, later = conn.execute(
-            from_summary.add_columns(reached, employees, credited_later)
-        ).one()
+        participants, jp_delivered, n_reached, n_employees, later = conn.execute(first, params).one()
         if later:
-            participants, jp_delivered = conn.execute(from_enrollments).one()
+            participants, jp_delivered = conn.execute(from_enrollments, params).one()
     return int(participants or 0), int(jp_delivered or 0), JpSummary(filters.year, int(n_employees or 0), int(n_reached or 0))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from typing import Any
 
@@ -27,9 +28,19 @@ class UnitOption:
     depth: int
 
 
+@lru_cache(maxsize=None)
+def _statements() -> tuple[Any, Any]:
+    """The units, and the first and last day of any training: built once (building a statement costs
+    more than running it), run on the session's connection (plain rows)."""
+    return (
+        select(Unit.id, Unit.name, Unit.parent_id).order_by(Unit.name),
+        select(func.min(Training.starts_on), func.max(Training.ends_on)),
+    )
+
+
 def unit_options(session: Session) -> list[UnitOption]:
     """All units in tree order (parents before children) with their depth. One query."""
-    rows = session.execute(select(Unit.id, Unit.name, Unit.parent_id).order_by(Unit.name)).all()
+    rows = session.connection().execute(_statements()[0]).all()
     ids = {r.id for r in rows}
     children: dict[int | None, list[Any]] = {}
     for r in rows:
@@ -58,7 +69,7 @@ def subtree(units: Sequence[UnitOption], root_id: int) -> tuple[int, ...]:
 
 def year_options(session: Session, today: date) -> list[int]:
     """Years that have trainings (and the current and the previous year), newest first. One query."""
-    lo, hi = session.execute(select(func.min(Training.starts_on), func.max(Training.ends_on))).one()
+    lo, hi = session.connection().execute(_statements()[1]).one()
     first = min(lo.year if lo else today.year, today.year - 1)
     last = max(hi.year if hi else today.year, today.year)
     return list(range(last, first - 1, -1))
@@ -152,6 +163,13 @@ def parse_filters(raw: Mapping[str, Any], today: date, units: Sequence[UnitOptio
     return Filters("tahun", year, date(year, 1, 1), date(year, 12, 31), errors=errors, **common)
 
 
+def held_period(filters: Filters, today: date) -> tuple[date, date]:
+    """The first and last day on which a training held in the period ended: within it, and not later
+    than today."""
+    return filters.start, min(filters.end, today)
+
+
 def held(filters: Filters, today: date) -> list[Any]:
-    """SQL: the trainings held in the period: ended within it, and not later than today."""
-    return [Training.ends_on >= filters.start, Training.ends_on <= min(filters.end, today)]
+    """SQL: the trainings held in the period (`held_period`)."""
+    start, end = held_period(filters, today)
+    return [Training.ends_on >= start, Training.ends_on <= end]

@@ -20,15 +20,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, select, union_all
+from sqlalchemy import and_, bindparam, case, func, literal, select, union_all
 from sqlmodel import Session
 
 from portal.i18n import _
 from portal.models import Employee, Enrollment, ImpactScore, Training
 from portal.rules import took_part
-from portal.services.reports.filters import Filters, held
+from portal.services.reports.filters import Filters, held_period
 from portal.services.reports.labels import kind_label
 
 
@@ -70,9 +71,20 @@ class ProviderReport:
 
 
 def _grouped(session: Session, filters: Filters, today: date) -> list[Any]:
-    """Both groupings, one query: the held trainings are counted one row per training first (their
-    participants, JP and impact scores; an integer key, no DISTINCT over the participants), and those
-    rows are grouped per provider and per kind (column `grouping`)."""
+    """Both groupings, one query (`_grouped_statement`)."""
+    start, end = held_period(filters, today)
+    params: dict[str, Any] = {"start": start, "end": end}
+    if filters.unit_ids:
+        params["units"] = list(filters.unit_ids)
+    return list(session.connection().execute(_grouped_statement(bool(filters.unit_ids)), params).mappings())
+
+
+@lru_cache(maxsize=None)
+def _grouped_statement(per_unit: bool) -> Any:
+    """The held trainings (`start`..`end`, bound) counted one row per training first (their participants,
+    JP and impact scores; an integer key, no DISTINCT over the participants), and those rows grouped per
+    provider and per kind (column `grouping`); with `per_unit`, the staff of the units bound as `units`.
+    Built once (building a statement costs more than running it)."""
     t, e, i = Training, Enrollment, ImpactScore
     per_training = select(
         t.id, t.provider, t.kind, t.cost,
@@ -80,10 +92,11 @@ def _grouped(session: Session, filters: Filters, today: date) -> list[Any]:
         func.coalesce(func.sum(e.jp_credited), 0).label("jp"),
         func.count(i.id).label("impact_n"),
         func.coalesce(func.sum(i.impact_index), 0).label("impact_sum"),
-    ).where(*held(filters, today))
+    ).where(t.ends_on >= bindparam("start"), t.ends_on <= bindparam("end"))
     joined = and_(e.training_id == t.id, took_part(e.status))
-    if filters.unit_ids:  # the unit's staff, and the trainings they attended
-        per_training = per_training.join(e, joined).join(Employee, Employee.id == e.employee_id).where(Employee.unit_id.in_(filters.unit_ids))
+    if per_unit:  # the unit's staff, and the trainings they attended
+        units = bindparam("units", expanding=True)
+        per_training = per_training.join(e, joined).join(Employee, Employee.id == e.employee_id).where(Employee.unit_id.in_(units))
     else:
         per_training = per_training.outerjoin(e, joined)
     p = per_training.outerjoin(i, i.enrollment_id == e.id).group_by(t.id, t.provider, t.kind, t.cost).cte("per_training")
@@ -107,8 +120,7 @@ def _grouped(session: Session, filters: Filters, today: date) -> list[Any]:
             func.coalesce(func.sum(case((costed, p.c.impact_sum))), 0).label("impact_costed_sum"),
         ).group_by(column)
 
-    stmt = union_all(grouping("provider", p.c.provider), grouping("kind", p.c.kind))
-    return list(session.execute(stmt.order_by("grouping", "key")).mappings())
+    return union_all(grouping("provider", p.c.provider), grouping("kind", p.c.kind)).order_by("grouping", "key")
 
 
 def _row(m: Any, label: str) -> GroupRow:

@@ -11,24 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
-from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from portal import scoring
 from portal.i18n import _
-from portal.models import (
-    ApplicationRating,
-    Enrollment,
-    ImpactScore,
-    InvitationCount,
-    Questionnaire,
-    SurveyInvitation,
-    Training,
-    TrainingSummary,
-    TrainingSummaryValue,
-)
-from portal.rules import l3_schedule, took_part
+from portal.models import Training
+from portal.rules import l3_schedule
+from portal.services.reports import training_statements as statements
 from portal.services.reports.l1 import DimRow, TrainingRow, dimension_rows, l1_state, load_l1_sums, pool_l1
 from portal.services.reports.exports import rounded
 from portal.services.reports.labels import (
@@ -143,43 +132,30 @@ class TrainingReport:
 
 def training_report(session: Session, training_id: int, today: date, min_group: int, window_days: int) -> TrainingReport | None:
     """Everything on the training report page. About ten queries, none over raw answers."""
-    row = session.execute(
-        select(Training, Questionnaire.title, Questionnaire.anonymous)
-        .outerjoin(Questionnaire, Questionnaire.id == Training.reaction_questionnaire_id)
-        .where(Training.id == training_id)
-    ).first()
+    row = session.execute(statements.head(), {"training_id": training_id}).first()
     if row is None:
         return None
     training, q_title, anonymous = row
+    conn = session.connection()  # plain rows for the column selects
     qid = training.reaction_questionnaire_id
     anonymous = True if anonymous is None else bool(anonymous)
     # invitations of the reaction questionnaire
     invited = submitted = drafts = overdue = 0
     if qid:
-        status = SurveyInvitation.status
-        invited, submitted, drafts, overdue = session.execute(
-            select(
-                func.count(),
-                func.sum(case((status == "submitted", 1), else_=0)),
-                func.sum(case((status == "draft", 1), else_=0)),
-                func.sum(case((and_(status != "submitted", SurveyInvitation.closes_on < today), 1), else_=0)),
-            ).where(SurveyInvitation.training_id == training_id, SurveyInvitation.questionnaire_id == qid)
+        invited, submitted, drafts, overdue = conn.execute(
+            statements.invitations(), {"training_id": training_id, "questionnaire_id": qid, "today": today}
         ).one()
         invited, submitted, drafts, overdue = (int(v or 0) for v in (invited, submitted, drafts, overdue))
     state = l1_state(anonymous, qid, training.survey_closes_on, submitted, today, min_group)
-    questions = load_questions(session, qid) if qid else []
+    questions = load_questions(conn, qid) if qid else []
     by_id = {q.id: q for q in questions}
     min_n = max(1, min_group) if anonymous else 1
     if state == "shown" and questions:
-        ts = TrainingSummary
-        for s in session.execute(select(ts.question_id, ts.n, ts.total, ts.n_before, ts.total_before).where(ts.training_id == training_id)):
+        for s in conn.execute(statements.summary(), {"training_id": training_id}):
             q = by_id.get(s.question_id)
             if q is not None:
                 q.n, q.total, q.n_before, q.total_before = int(s.n), int(s.total), int(s.n_before), int(s.total_before)
-        tv = TrainingSummaryValue
-        for qid_, value, count in session.execute(
-            select(tv.question_id, tv.value, tv.count).where(tv.training_id == training_id, tv.count > 0)
-        ):
+        for qid_, value, count in conn.execute(statements.summary_values(), {"training_id": training_id}):
             q = by_id.get(qid_)
             if q is not None:
                 q.counts[str(value)] = int(count)
@@ -213,16 +189,7 @@ def training_report(session: Session, training_id: int, today: date, min_group: 
     if training.application_questionnaire_id:
         schedule = l3_schedule(training.ends_on, training.application_due_days, window_days)
         due_on, window_ends_on = schedule.due_on, schedule.window_ends_on
-        rating = aliased(ApplicationRating)
-        counts = dict(
-            session.execute(
-                select(rating.status, func.count())
-                .select_from(Enrollment)
-                .outerjoin(rating, and_(rating.enrollment_id == Enrollment.id, rating.rater_role == "supervisor"))
-                .where(Enrollment.training_id == training_id, took_part(Enrollment.status))
-                .group_by(rating.status)
-            ).all()
-        )
+        counts = dict(conn.execute(statements.l3_ratings(), {"training_id": training_id}).all())
         l3 = l3_counts(sum(int(v) for v in counts.values()), int(counts.get("submitted", 0)), window_ends_on, today)
     return TrainingReport(
         training=training,
@@ -252,25 +219,10 @@ def _peers(session: Session, training: Training, today: date, min_group: int) ->
     """The other trainings of the same kind that ended in the same calendar year and whose L1 results
     are shown, pooled. Three queries. The submitted counts come from the invitations summary (a few
     rows per training), not from the peers' invitations."""
-    ic = InvitationCount
     rows: dict[int, TrainingRow] = {}
-    for r in session.execute(
-        select(
-            Training.id,
-            Training.reaction_questionnaire_id,
-            func.coalesce(Questionnaire.anonymous, True).label("anonymous"),
-            Training.survey_closes_on,
-            ic.n.label("submitted"),
-        )
-        .join(Questionnaire, Questionnaire.id == Training.reaction_questionnaire_id)
-        .join(ic, and_(ic.training_id == Training.id, ic.questionnaire_id == Training.reaction_questionnaire_id, ic.status == "submitted"))
-        .where(
-            Training.kind == training.kind,
-            Training.id != training.id,
-            Training.ends_on >= date(training.ends_on.year, 1, 1),
-            Training.ends_on <= date(training.ends_on.year, 12, 31),
-        )
-    ):
+    year = training.ends_on.year
+    params = {"kind": training.kind, "training_id": training.id, "start": date(year, 1, 1), "end": date(year, 12, 31)}
+    for r in session.connection().execute(statements.peer_trainings(), params):
         submitted = int(r.submitted or 0)
         state = l1_state(bool(r.anonymous), r.reaction_questionnaire_id, r.survey_closes_on, submitted, today, min_group)
         if state == "shown":
@@ -290,24 +242,7 @@ def _peers(session: Session, training: Training, today: date, min_group: int) ->
 
 def _impact(session: Session, training_id: int) -> ImpactSummary | None:
     """L3 impact scores of the training's alumni (attributed data): one grouped query."""
-    i = ImpactScore
-    rows = session.execute(
-        select(
-            i.category,
-            i.formula_version,
-            func.count().label("n"),
-            func.sum(i.impact_index).label("impact_sum"),
-            func.sum(i.application_score).label("application_sum"),
-            func.count(i.application_score).label("application_n"),
-            func.sum(i.change_score).label("change_sum"),
-            func.count(i.change_score).label("change_n"),
-            func.sum(i.self_score).label("self_sum"),
-            func.count(i.self_score).label("self_n"),
-        )
-        .join(Enrollment, Enrollment.id == i.enrollment_id)
-        .where(Enrollment.training_id == training_id)
-        .group_by(i.category, i.formula_version)
-    ).all()
+    rows = session.connection().execute(statements.impact(), {"training_id": training_id}).all()
     if not rows:
         return None
     n = sum(int(r.n) for r in rows)

@@ -5,16 +5,15 @@ the free-text answers to a question (the only raw answers a report page reads)."
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from portal import scoring
 from portal.i18n import _
-from portal.models import Answer, Question, SurveyResponse
 from portal.services.questionnaires import LIKERT_LABELS, parse_options
+from portal.services.reports import training_statements as statements
 from portal.services.reports.labels import QUESTION_KIND_LABELS, dimension_label
 
 if TYPE_CHECKING:
@@ -112,14 +111,7 @@ def load_questions(session: Session | Connection, questionnaire_id: int) -> list
     """The questionnaire's questions in column order (position, then id), numbered from 1. One query."""
     return [
         QuestionStat(q.id, i, q.section, q.text, q.kind, q.dimension, parse_options(q.options), bool(q.retrospective))
-        for i, q in enumerate(
-            session.execute(
-                select(Question.id, Question.section, Question.text, Question.kind, Question.dimension, Question.options, Question.retrospective)
-                .where(Question.questionnaire_id == questionnaire_id)
-                .order_by(Question.position, Question.id)
-            ),
-            start=1,
-        )
+        for i, q in enumerate(session.execute(statements.questions(), {"questionnaire_id": questionnaire_id}), start=1)
     ]
 
 
@@ -153,21 +145,13 @@ def comments(
     # how few wrote a comment)
     if not report.comments_allowed or question.hidden:
         return CommentPage(question, [], 0, 1, 1, search, False)
-    stmt = (
-        select(Answer.value_text)
-        .join(SurveyResponse, SurveyResponse.id == Answer.response_id)
-        .where(
-            SurveyResponse.training_id == report.training.id,
-            SurveyResponse.questionnaire_id == report.questionnaire_id,
-            Answer.question_id == question.id,
-            Answer.value_text.is_not(None),
-            Answer.value_text != "",
-        )
-    )
+    count, page_of = statements.comments(bool(search))
+    params: dict[str, Any] = {"training_id": report.training.id, "questionnaire_id": report.questionnaire_id, "question_id": question.id}
     if search:
-        stmt = stmt.where(Answer.value_text.ilike(_like_pattern(search), escape="\\"))
-    total = int(session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one())
+        params["pattern"] = _like_pattern(search)
+    conn = session.connection()
+    total = int(conn.execute(count, params).scalar_one())
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
-    rows = list(session.execute(stmt.order_by(Answer.response_id).offset((page - 1) * per_page).limit(per_page)).scalars())
+    rows = list(conn.execute(page_of, {**params, "offset": (page - 1) * per_page, "limit": per_page}).scalars())
     return CommentPage(question, rows, total, page, pages, search, True)

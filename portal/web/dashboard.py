@@ -14,22 +14,26 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get
+from litestar.datastructures import State
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Stream
+
+from sqlalchemy.engine import Connection
+from sqlmodel import Session
 
 from portal.i18n import _
 from portal.models import Questionnaire
 from portal.services import reports
 from portal.settings import Settings
 from portal.web import fragments
-from portal.web.core import DB, Config, User, hr_required, query_id, render
+from portal.web.core import DB, Config, User, hr_required, provide_user, query_id, render, run_read, take_flash, wants_fragment
 from portal.web.exporting import FORMATS, about_period, stream_export
 from portal.web.printing import print_context
-from portal.web.reports import FILTERED, FilterParams, _context, _page, _period_words, filter_query
+from portal.web.reports import FILTERED, FilterParams, _context, _period_words, filter_query
 
 
-def _dashboard_context(request: Request, db: DB, settings: Settings, filter_params: dict[str, str | None], *, print_mode: bool) -> dict[str, Any]:
+def _dashboard_context(request: Request, db: Session | Connection, settings: Settings, filter_params: dict[str, str | None], *, print_mode: bool) -> dict[str, Any]:
     today, filters, ctx = _context(db, settings, filter_params)
     d = reports.dashboard(db, filters, today, settings.min_group_size)
     ctx["figures"] = fragments.rendered(
@@ -44,10 +48,17 @@ class DashboardController(Controller):
     guards = [hr_required]
     dependencies = FILTERED
 
-    @get(sync_to_thread=True)
-    def index(self, request: Request, db: DB, settings: Config, filter_params: FilterParams) -> Any:
-        ctx = _dashboard_context(request, db, settings, filter_params, print_mode=False)
-        return _page(request, db, "reports/index.html", "reports/_dashboard.html", ctx)
+    @get()
+    async def index(self, request: Request, state: State, filter_params: FilterParams) -> Any:
+        """Read like the survey page (portal.web.core.run_read: on SQLite the loop's own connection, no ORM
+        session, no thread hop)."""
+        settings: Settings = state.settings
+        ctx = await run_read(state, lambda conn: _dashboard_context(request, conn, settings, filter_params, print_mode=False))
+        ctx["partial"] = wants_fragment(request)
+        if ctx["partial"]:
+            return render(request, "reports/_dashboard.html", ctx)
+        ctx["flash"] = await take_flash(state, provide_user(request))
+        return render(request, "reports/index.html", ctx)
 
     @get("/cetak", sync_to_thread=True)
     def printable(self, request: Request, db: DB, settings: Config, filter_params: FilterParams) -> Any:

@@ -23,6 +23,8 @@ from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Stream
+from sqlalchemy.engine import Connection
+from sqlmodel import Session
 
 from portal import clock
 from portal.i18n import _
@@ -66,7 +68,7 @@ def filter_query(filters: reports.Filters) -> Callable[..., str]:
     return query
 
 
-def _context(db: DB, settings: Settings, filter_params: dict[str, str | None]) -> tuple[date, reports.Filters, dict[str, Any]]:
+def _context(db: Session | Connection, settings: Settings, filter_params: dict[str, str | None]) -> tuple[date, reports.Filters, dict[str, Any]]:
     today = clock.today(settings.timezone)
     units = reports.unit_options(db)
     filters = reports.parse_filters(filter_params, today, units)

@@ -10,9 +10,11 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import bindparam, distinct, func, literal, select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from portal import scoring
+from portal.db import connection_of
 from portal.db.dialect import in_ids_param
 from portal.i18n import _
 from portal.models import Employee, EmployeeJp, Enrollment, Training
@@ -153,14 +155,14 @@ def _rollup_statements(dialect: str, per_unit: bool, from_summary: bool, maybe_l
     return from_enrollments, summary.add_columns(reached, employees, credited_later)
 
 
-def _enrollment_rollup(session: Session, trainings: list[TrainingRow], filters: Filters, today: date) -> tuple[int, int, JpSummary]:
+def _enrollment_rollup(session: Session | Connection, trainings: list[TrainingRow], filters: Filters, today: date) -> tuple[int, int, JpSummary]:
     """Distinct participants and JP delivered in the period, and JP compliance in the year. The compliance
     comes from the JP summary (`employeejp`). So do the period's figures when the period is a calendar
     year: the summary counts the trainings ending in that year, which are the year's held trainings
     unless a training ending later than today already has credited enrollments (checked in the same
     statement). Otherwise, or for a date range, they are counted from the credited enrollments of the
     held trainings (already known: no join to the trainings). One query, two in that rare case."""
-    conn = session.connection()
+    conn = connection_of(session)
     per_unit = bool(filters.unit_ids)
     from_summary = filters.mode == "tahun"
     maybe_later = from_summary and filters.end > today
@@ -191,7 +193,7 @@ def _months(filters: Filters, today: date) -> list[date]:
     return out
 
 
-def dashboard(session: Session, filters: Filters, today: date, min_group: int, *, with_participants: bool = False) -> Dashboard:
+def dashboard(session: Session | Connection, filters: Filters, today: date, min_group: int, *, with_participants: bool = False) -> Dashboard:
     """Tiles and charts of the dashboard (and, with `with_participants`, the figures of the training
     list and of its export)."""
     trainings = load_trainings(session, filters, today, min_group, participants=with_participants)

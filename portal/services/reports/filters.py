@@ -11,9 +11,11 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from portal.clock import parse_iso_date
+from portal.db import connection_of
 from portal.i18n import _, format_date
 from portal.models import Training, Unit
 
@@ -38,9 +40,9 @@ def _statements() -> tuple[Any, Any]:
     )
 
 
-def unit_options(session: Session) -> list[UnitOption]:
+def unit_options(session: Session | Connection) -> list[UnitOption]:
     """All units in tree order (parents before children) with their depth. One query."""
-    rows = session.connection().execute(_statements()[0]).all()
+    rows = connection_of(session).execute(_statements()[0]).all()
     ids = {r.id for r in rows}
     children: dict[int | None, list[Any]] = {}
     for r in rows:
@@ -67,9 +69,9 @@ def subtree(units: Sequence[UnitOption], root_id: int) -> tuple[int, ...]:
     return tuple(out)
 
 
-def year_options(session: Session, today: date) -> list[int]:
+def year_options(session: Session | Connection, today: date) -> list[int]:
     """Years that have trainings (and the current and the previous year), newest first. One query."""
-    lo, hi = session.connection().execute(_statements()[1]).one()
+    lo, hi = connection_of(session).execute(_statements()[1]).one()
     first = min(lo.year if lo else today.year, today.year - 1)
     last = max(hi.year if hi else today.year, today.year)
     return list(range(last, first - 1, -1))

@@ -12,10 +12,11 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, bindparam, case, func, literal, select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from portal import scoring
-from portal.db import in_ids
+from portal.db import connection_of, in_ids
 from portal.db.dialect import in_ids_param
 from portal.models import (
     Employee,
@@ -215,13 +216,13 @@ def _impact(dialect: str, per_unit: bool) -> Any:
     return imp
 
 
-def load_trainings(session: Session, filters: Filters, today: date, min_group: int, *, participants: bool = True) -> list[TrainingRow]:
+def load_trainings(session: Session | Connection, filters: Filters, today: date, min_group: int, *, participants: bool = True) -> list[TrainingRow]:
     """The trainings held in the period (for the unit), with participants, invitations, L1 summary
     sums and impact sums. Six queries, whatever the number of answers."""
     unit_ids = filters.unit_ids
     per_unit = bool(unit_ids)
     units = list(unit_ids or ())
-    conn = session.connection()  # plain rows: no ORM loading for these column selects
+    conn = connection_of(session)  # plain rows: no ORM loading for these column selects
     dialect = conn.dialect.name
     start, end = held_period(filters, today)
     rows = {
@@ -276,7 +277,7 @@ def _l1_rollup(dialect: str) -> Any:
     ).where(in_ids_param(l1.training_id, "ids", dialect))
 
 
-def load_l1_sums(session: Session, rows: dict[int, TrainingRow], ids: list[int], min_group: int) -> None:
+def load_l1_sums(session: Session | Connection, rows: dict[int, TrainingRow], ids: list[int], min_group: int) -> None:
     """Likert sums per training and dimension, and NPS groups per training, from the L1 roll-up
     (`trainingl1`, a few rows per training): only the cells (training x question of its reaction
     questionnaire) with enough answers count (the minimum group for an anonymous questionnaire, one
@@ -284,7 +285,7 @@ def load_l1_sums(session: Session, rows: dict[int, TrainingRow], ids: list[int],
     a smaller cell are added up from their cells (`_load_l1_cells`)."""
     if not any(rows[t].questionnaire_id for t in ids):
         return
-    conn = session.connection()
+    conn = connection_of(session)
     least = max(1, min_group)
     found: list[Any] = []
     from_cells: set[int] = set()
@@ -323,10 +324,10 @@ def _add_nps(r: TrainingRow, promoters: int, passives: int, detractors: int) -> 
     parts[2] += detractors
 
 
-def _load_l1_cells(session: Session, rows: dict[int, TrainingRow], ids: list[int], min_group: int) -> None:
+def _load_l1_cells(session: Session | Connection, rows: dict[int, TrainingRow], ids: list[int], min_group: int) -> None:
     """As `load_l1_sums`, from the summary cells themselves (trainings with a cell under the minimum
     group): two queries returning a few rows per training, added up by the database; plain rows."""
-    conn = session.connection()
+    conn = connection_of(session)
     ts, q, t, qn, tv = TrainingSummary, Question, Training, Questionnaire, TrainingSummaryValue
     cells = (
         select()

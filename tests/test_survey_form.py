@@ -128,3 +128,13 @@ def test_a_remembered_state_carries_each_pages_own_autosave_url():
     assert 'data-hx-post="/survei/2/jawaban/100"' in second and "/survei/1/" not in second
     assert 'value="4" form="jawaban" checked' in second
     assert "checked" not in str(form.fill({}, {}, None)) and "data-hx-post" not in str(form.fill({}, {}, None))
+
+
+def test_the_builder_drops_nul_characters_that_would_cut_the_compiled_form():
+    from portal.services.questionnaires.forms import parse_question_form
+
+    form, _errors = parse_question_form(
+        {"section": "Bagian\x00A", "text": "Apakah\x00 materi jelas?", "kind": "single", "options": "Ya\x00\nTidak"}
+    )
+    assert form.text == "Apakah materi jelas?" and form.section == "BagianA"
+    assert "\x00" not in form.options_text

@@ -84,9 +84,11 @@ def question_form_from(q: Question) -> QuestionForm:
 
 
 def _first(value: Any) -> str:
+    """One form value as text, without NUL characters: PostgreSQL refuses them in text, and the compiled
+    survey form (portal/web/survey_form.py) marks its slots with them."""
     if isinstance(value, list):
         value = value[0] if value else ""
-    return "" if value is None else str(value)
+    return "" if value is None else str(value).replace("\x00", "")
 
 
 def parse_question_form(data: dict[str, Any]) -> tuple[QuestionForm, dict[str, str]]:

@@ -4,7 +4,7 @@ A form whose words do not change per person (a questionnaire revision, the compe
 standard) is rendered once from its partial with `slot(...)` markers where per-person state goes
 (a checked radio, typed text, an error, the save status). `split` cuts that HTML at the markers; a
 request then joins the literal pieces with what it puts in each slot, with no template work.
-Used by portal/web/assessment_form.py (and meant for portal/web/survey_form.py as well).
+Used by portal/web/assessment_form.py, survey_form.py and chrome.py; `Cache` also by fragments.py.
 """
 
 from __future__ import annotations
@@ -55,6 +55,10 @@ class Cache(Generic[V]):
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
         return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
 
     def __len__(self) -> int:
         return len(self._items)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import threading
-from collections import OrderedDict
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -27,14 +26,15 @@ from litestar import Request
 from markupsafe import Markup
 
 from portal import i18n
+from portal.web.compiled import Cache
 
 MAX_ENTRIES = 256  # a dashboard's figures are ~20-60 KB: at most ~15 MB per worker
 
 _ATOMS = frozenset((str, int, float, bool, date, datetime, Decimal, type(None)))
 _ATOM_BASES = (str, int, float, date, Decimal)  # subclasses (e.g. Markup): the type's name goes in too
 
-_cache: OrderedDict[tuple[str, str, str], Markup] = OrderedDict()
-_lock = threading.Lock()
+_cache: Cache[Markup] = Cache(MAX_ENTRIES)
+_lock = threading.Lock()  # the counters
 _fields: dict[type, tuple[str, ...]] = {}  # a dataclass's field names, looked up once per class
 stats = {"hits": 0, "misses": 0}  # read by the tests
 
@@ -87,24 +87,20 @@ def digest(values: dict[str, Any]) -> str:
 def rendered(request: Request, template: str, **values: Any) -> Markup:
     """`template` rendered with `values` in the request's language: from the cache when the same
     template was rendered from equal values before in this process."""
-    locale = i18n.current_locale()
-    key = (template, locale, digest(values))
+    key = (template, i18n.current_locale(), digest(values))
+    built = False
+
+    def build() -> Markup:
+        nonlocal built
+        built = True
+        env = request.app.template_engine.environment()  # the request's locale (LocalisedTemplateEngine)
+        return Markup(env.get_template(template).render(**values))
+
+    html = _cache.get_or_build(key, build)
     with _lock:
-        html = _cache.get(key)
-        if html is not None:
-            _cache.move_to_end(key)
-            stats["hits"] += 1
-            return html
-    env = request.app.template_engine.environment()  # the request's locale (LocalisedTemplateEngine)
-    html = Markup(env.get_template(template).render(**values))
-    with _lock:
-        stats["misses"] += 1
-        _cache[key] = html
-        while len(_cache) > MAX_ENTRIES:
-            _cache.popitem(last=False)
+        stats["misses" if built else "hits"] += 1
     return html
 
 
 def clear() -> None:
-    with _lock:
-        _cache.clear()
+    _cache.clear()

@@ -9,6 +9,11 @@ The portal runs on a SQLite copy of the demo data plus the 30-question survey of
 (a draft with every answer), with login sessions made directly in the database. wrk (Debian package
 `wrk`, installed here when missing) drives each URL with `-t2 -c32` for --seconds after a warm-up.
 
+Then (c) the stack's floor (bench/floor_app.py): each page's own reads through SQLAlchemy Core and the
+portal's captured page as bytes, on bare Litestar and the same server. No design of ours can make a page
+cheaper than its floor: `floor / hello` bounds the ratio a page can reach on this stack and machine;
+`page / floor` is what the portal adds (sessions upkeep, CSRF, headers, log, rendering, language).
+
 Targets (issue 17): /healthz >= 0.5 x hello; the survey page with a draft >= 0.2 x hello; the AKPK form
 and the HR dashboard >= 0.1 x hello; 2 workers >= 1.6 x 1 worker on the survey page.
 --compressed sends `Accept-Encoding: br, gzip` as browsers do (the portal compresses pages; the bare app
@@ -49,8 +54,8 @@ def serve(target: str, workers: int, env: dict[str, str], ready_path: str) -> tu
     from tests import rig
 
     port = rig.free_port()
-    if target == "hello":
-        cmd = [sys.executable, "-m", "uvicorn", "bench.hello_app:app", *SERVER_ARGS]
+    if target in ("hello", "floor"):
+        cmd = [sys.executable, "-m", "uvicorn", f"bench.{target}_app:app", *SERVER_ARGS]
     else:  # the portal exactly as production starts it
         cmd = [str(Path(sys.executable).parent / "portal"), "serve"]
     cmd += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
@@ -143,6 +148,40 @@ def akpk_form_url(db_path: Path) -> str:
         engine.dispose()
 
 
+def capture(url: str, headers: dict[str, str], path: Path) -> None:
+    """The portal's page as a browser would get it, for the floor app to answer with."""
+    if path.suffix:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as response:
+            path.write_bytes(response.read())
+
+
+def floor(binary: str, env: dict[str, str], bodies: Path, floor_of: dict, portal_urls: list, results: dict, hello: dict,
+          extra: dict[str, str], args: argparse.Namespace) -> None:
+    """(c) each page's floor on bare Litestar, 1 worker, in the same run (module docstring)."""
+    proc, port = serve("floor", 1, dict(env, FLOOR_BODIES=str(bodies)), "/floor/ping")
+    try:
+        print("  the stack's floor (bench/floor_app.py: the page's reads and its bytes, nothing else):")
+        for name, _path, token, target in portal_urls:
+            headers = dict(extra)
+            if token:
+                headers["Cookie"] = f"portal_session={token}"
+            url = f"http://127.0.0.1:{port}{floor_of[name][0]}"
+            wrk(binary, url, headers, 2, args.connections)
+            r = wrk(binary, url, headers, args.seconds, args.connections, proc.pid)
+            page = results[(name, 1)]
+            print(f"    floor of {name:<31} {r['rps']:8.0f} req/s  CPU {r['cpu_ms']:.3f} ms/req = {r['rps'] / hello['rps']:5.3f} x hello "
+                  f"(target {target}); the page = {page['rps'] / r['rps']:5.3f} x its floor"
+                  f"{'  NON-2xx: ' + str(r['bad']) if r['bad'] else ''}")
+            body = floor_of[name][1]
+            if body:  # the same bytes without the reads: what sending the page costs on its own
+                url = f"http://127.0.0.1:{port}/floor/bytes/{body.split('.')[0]}"
+                r = wrk(binary, url, headers, args.seconds, args.connections, proc.pid)
+                print(f"      its {(bodies / body).stat().st_size:,} bytes alone {r['rps']:8.0f} req/s  CPU {r['cpu_ms']:.3f} ms/req = "
+                      f"{r['rps'] / hello['rps']:5.3f} x hello")
+    finally:
+        stop(proc)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=8)
@@ -169,6 +208,15 @@ def main() -> None:
         ("AKPK self-assessment form", akpk, tokens["employee"], 0.1),
         ("HR dashboard /laporan", "/laporan", tokens["hr"], 0.1),
     ]
+    bodies = tmp / "bodies"
+    bodies.mkdir()
+    # the floor route of each page, and the file its captured body goes to
+    floor_of = {
+        portal_urls[0][0]: ("/floor/ping", ""),
+        portal_urls[1][0]: (f"/floor/survey/{person['invitation']}", "survey.html"),
+        portal_urls[2][0]: ("/floor/akpk/" + akpk.rsplit("/", 1)[1], "akpk.html"),
+        portal_urls[3][0]: ("/floor/laporan", "dashboard.html"),
+    }
     print(f"wrk -t2 -c{args.connections} -d{max(1, round(args.seconds))}s; {os.cpu_count()} CPUs shared by server and wrk; "
           f"load average before: {os.getloadavg()[0]:.2f}; compressed: {'yes' if args.compressed else 'no'}")
     results: dict[tuple[str, int], dict] = {}
@@ -195,8 +243,12 @@ def main() -> None:
                 print(f"  {name:<40} {r['rps']:8.0f} req/s  p50 {r['p50']:6.2f} ms  p99 {r['p99']:6.2f} ms  "
                       f"CPU {r['cpu_ms']:.3f} ms/req = {ratio:5.3f} x hello (target >= {target}: {verdict}; "
                       f"by CPU {hello['cpu_ms'] / r['cpu_ms']:.3f}){'  NON-2xx: ' + str(r['bad']) if r['bad'] else ''}")
+                if workers == 1 and name in floor_of:
+                    capture(url, headers, bodies / floor_of[name][1])
         finally:
             stop(proc)
+        if workers == 1:
+            floor(binary, env, bodies, floor_of, portal_urls, results, hello, extra, args)
     page = portal_urls[1][0]
     scale = results[(page, 2)]["rps"] / results[(page, 1)]["rps"]
     print(f"\nsurvey page, 2 workers / 1 worker = {scale:.2f} (target >= 1.6); "

@@ -75,7 +75,9 @@ def _freeze_gc() -> None:
 
 # Downloads are left as they are: XLSX is a zip already, and the long CSV exports stream row by row
 # (the pattern "/jawaban/" also leaves out the small answers of the autosave, which gain nothing).
-UNCOMPRESSED = [r"/ekspor", r"/jawaban/", r"/unduh/", r"/templat/"]
+# The health check's few bytes are below the compression threshold anyway; excluded, a probe skips the
+# middleware's wrapping altogether.
+UNCOMPRESSED = [r"/ekspor", r"/jawaban/", r"/unduh/", r"/templat/", "^" + core.HEALTH_PATH + "$"]
 
 
 def compression() -> CompressionConfig:

@@ -73,8 +73,11 @@ def supported(locale: str | None) -> str | None:
     return base if base in SUPPORTED_LOCALES else None
 
 
+@lru_cache(maxsize=256)
 def negotiate(accept_language: str | None, default: str = DEFAULT_LOCALE) -> str:
-    """The best supported locale for an Accept-Language header ("en-GB,en;q=0.9,id;q=0.8")."""
+    """The best supported locale for an Accept-Language header ("en-GB,en;q=0.9,id;q=0.8"). Every
+    request asks (before its session is known); browsers send a handful of distinct headers, so the
+    answers are kept (bounded: a client sending a new header each time only evicts older ones)."""
     choices: list[tuple[float, int, str]] = []
     for index, part in enumerate((accept_language or "").split(",")):
         tag, _sep, params = part.strip().partition(";")

@@ -264,6 +264,7 @@ def test_healthz_ok(client):
     resp = client.get("/healthz")
     assert resp.status_code == 200
     assert resp.json() == {"status": "ok", "database": "ok"}
+    assert resp.headers["content-type"].startswith("application/json")
 
 
 def test_healthz_reports_database_down(app, client):

@@ -9,9 +9,10 @@ import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from portal.i18n import N_, _
@@ -119,6 +120,8 @@ class Structure:
 _CACHE_SIZE = 128
 _cache: OrderedDict[tuple[str, int, int], Structure] = OrderedDict()
 _cache_lock = threading.Lock()
+# one token per engine, kept beside it (not as an attribute set on a library object)
+_tokens: WeakKeyDictionary[Engine, str] = WeakKeyDictionary()
 
 
 def _group_sections(questions: list[QuestionDef]) -> tuple[tuple[str, tuple[QuestionDef, ...]], ...]:
@@ -145,10 +148,11 @@ def db_token(session: Session | Connection) -> str:
     """Identifies the database behind a session (or connection), so that one process serving several
     databases (tests, benches) never mixes their cached structures."""
     bind = session.engine if isinstance(session, Connection) else session.get_bind()
-    token = getattr(bind, "_portal_cache_token", None)
-    if token is None:
-        token = f"{bind.url!r}#{uuid.uuid4().hex}"
-        bind._portal_cache_token = token  # type: ignore[union-attr]
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    with _cache_lock:
+        token = _tokens.get(engine)
+        if token is None:
+            token = _tokens[engine] = f"{engine.url!r}#{uuid.uuid4().hex}"
     return token
 
 

@@ -18,6 +18,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import Session
@@ -295,7 +296,8 @@ class PageProblems(list):
 def page(browser, live_server):  # noqa: ANN001, ANN201
     """A fresh browser context (phone-sized, 360 px wide) with console errors collected in
     `page.problems` and every page checked by axe-core (tests/a11y.py); the test fails at teardown if
-    any problem or a serious/critical accessibility violation was seen."""
+    any problem or a serious/critical accessibility violation was seen. `page.open_context(**kwargs)`
+    opens another context on the same browser whose pages axe checks as well."""
     context = browser.new_context(viewport={"width": 360, "height": 780}, base_url=live_server.url, locale="id-ID")
     axe = a11y.watch(context)
     pg = context.new_page()
@@ -317,11 +319,24 @@ def page(browser, live_server):  # noqa: ANN001, ANN201
     pg.on("pageerror", lambda exc: problems.append(f"pageerror: {exc}"))
     pg.problems = problems  # type: ignore[attr-defined]
     pg.axe = axe  # type: ignore[attr-defined]
+    opened: list[tuple[Any, a11y.AxeWatch]] = []
+
+    def open_context(**kwargs: Any) -> Any:
+        """Another browser context (a second device, a wide screen), its pages checked by axe-core too."""
+        other = browser.new_context(**kwargs)
+        opened.append((other, a11y.watch(other)))
+        return other
+
+    pg.open_context = open_context  # type: ignore[attr-defined]
     yield pg
     axe.finish(pg)
     context.close()
+    for other, other_axe in opened:
+        for other_page in other.pages:
+            other_axe.finish(other_page)
+        other.close()
     assert not problems, f"browser reported problems: {problems}"
-    violations = axe.failures(navigated=bool(visited))
+    violations = axe.failures(navigated=bool(visited)) + [v for _o, w in opened for v in w.failures(navigated=True)]
     assert not violations, "axe-core found serious/critical accessibility violations:\n" + "\n".join(violations)
 
 

@@ -89,7 +89,7 @@ def test_supervisor_rates_from_beranda_and_the_employee_sees_the_result(page):
     page.wait_for_url(re.compile(r"/penerapan/hasil/\d+$"))
 
     # wide screen
-    wide = page.context.browser.new_context(viewport={"width": 1280, "height": 900}, base_url=result_url.split("/penerapan")[0])
+    wide = page.open_context(viewport={"width": 1280, "height": 900}, base_url=result_url.split("/penerapan")[0])
     p2 = wide.new_page()
     browser_login(p2, DEMO["supervisor"])
     p2.goto(result_url)
@@ -97,7 +97,7 @@ def test_supervisor_rates_from_beranda_and_the_employee_sees_the_result(page):
     wide.close()
 
     # the employee sees her result
-    emp = page.context.browser.new_context(viewport={"width": 360, "height": 780}, base_url=result_url.split("/penerapan")[0])
+    emp = page.open_context(viewport={"width": 360, "height": 780}, base_url=result_url.split("/penerapan")[0])
     p3 = emp.new_page()
     problems: list[str] = []
     p3.on("pageerror", lambda exc: problems.append(str(exc)))
@@ -125,7 +125,7 @@ def test_hr_impact_page_loads_the_gap_closure_section_when_scrolled_into_view(pa
     page.locator("table.impact-gap").wait_for(timeout=30_000)
     assert page.locator("table.impact-gap tbody tr").count() >= 1
     page.screenshot(path=str(SHOTS / "dampak-360.png"), full_page=True)
-    wide = page.context.browser.new_context(viewport={"width": 1280, "height": 900}, base_url=page.url.split("/dampak")[0])
+    wide = page.open_context(viewport={"width": 1280, "height": 900}, base_url=page.url.split("/dampak")[0])
     p2 = wide.new_page()
     browser_login(p2, DEMO["hr"])
     p2.goto(page.url)

@@ -19,7 +19,7 @@ from sqlmodel import Session
 from portal import clock
 from portal.db import make_engine
 from portal.models import Employee, SurveyInvitation, Training
-from tests import rig
+from tests import a11y, rig
 from tests.conftest import DEMO, EXPECTED_HTTP_ERRORS, browser_login
 from tests.test_surveys import PEERS, make_survey
 
@@ -64,19 +64,24 @@ def mail_server() -> Iterator[rig.SmtpServer]:
 
 @pytest.fixture
 def reminders_page(browser, seeded, mail_server):  # noqa: ANN001, ANN201
-    """A phone-sized page on a live server pointed at the test SMTP server; fails on console errors."""
+    """A phone-sized page on a live server pointed at the test SMTP server; fails on console errors and on
+    serious/critical accessibility violations (tests/a11y.py)."""
     server = rig.LiveServer(seeded["url"], env=mail_server.env(PORTAL_BASE_URL=BASE_URL))
     context = browser.new_context(viewport={"width": 360, "height": 780}, base_url=server.url, locale="id-ID")
+    axe = a11y.watch(context)
     pg = context.new_page()
     problems: list[str] = []
     pg.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" and not EXPECTED_HTTP_ERRORS.search(msg.text) else None)
     pg.on("pageerror", lambda exc: problems.append(str(exc)))
     try:
         yield pg
+        axe.finish(pg)
     finally:
         context.close()
         server.stop()
     assert not problems, f"browser reported problems: {problems}"
+    violations = axe.failures(navigated=True)
+    assert not violations, "axe-core found serious/critical accessibility violations:\n" + "\n".join(violations)
 
 
 # the NIPs of the rows shown as not (yet) answering a survey that is open now

@@ -49,7 +49,7 @@ def test_fill_half_reload_resume_finish_and_submit(page):
         assert page.is_checked(f"#q-{qid}-4"), f"answer to {qid} lost after reload"
     assert page.locator(".progress-text").inner_text() == "8 dari 18 pertanyaan terjawab"
     # resume "from another device": a fresh browser context with the same account
-    other = page.context.browser.new_context(viewport={"width": 1280, "height": 900}, base_url=url.split("/survei")[0])
+    other = page.open_context(viewport={"width": 1280, "height": 900}, base_url=url.split("/survei")[0])
     p2 = other.new_page()
     browser_login(p2, DEMO["employee"])
     p2.goto(url)

@@ -150,9 +150,8 @@ def akpk_form_url(db_path: Path) -> str:
 
 def capture(url: str, headers: dict[str, str], path: Path) -> None:
     """The portal's page as a browser would get it, for the floor app to answer with."""
-    if path.suffix:
-        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as response:
-            path.write_bytes(response.read())
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as response:
+        path.write_bytes(response.read())
 
 
 def floor(binary: str, env: dict[str, str], bodies: Path, floor_of: dict, portal_urls: list, results: dict, hello: dict,
@@ -243,7 +242,7 @@ def main() -> None:
                 print(f"  {name:<40} {r['rps']:8.0f} req/s  p50 {r['p50']:6.2f} ms  p99 {r['p99']:6.2f} ms  "
                       f"CPU {r['cpu_ms']:.3f} ms/req = {ratio:5.3f} x hello (target >= {target}: {verdict}; "
                       f"by CPU {hello['cpu_ms'] / r['cpu_ms']:.3f}){'  NON-2xx: ' + str(r['bad']) if r['bad'] else ''}")
-                if workers == 1 and name in floor_of:
+                if workers == 1 and floor_of[name][1]:  # /healthz has no page to capture
                     capture(url, headers, bodies / floor_of[name][1])
         finally:
             stop(proc)

@@ -31,8 +31,8 @@ ANONYMITY_CROWD = 20
 def took_part(status_column: Any) -> Any:
     """SQL: the enrolment's person took part (see PARTICIPANT_STATUSES). Spelled as `=` alternatives, not
     `IN (...)`: SQLAlchemy renders a list `IN` into the statement's text on every execution (an
-    "expanding" parameter), which the survey page, autosave and submit paid on each request; both
-    databases plan the two forms alike."""
+    "expanding" parameter), which the survey page, autosave and submit paid on each request. The two
+    forms mean the same in SQL."""
     return or_(*(status_column == status for status in PARTICIPANT_STATUSES))
 
 

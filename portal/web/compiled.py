@@ -36,21 +36,25 @@ def split(html: str) -> tuple[list[str], list[tuple[str, ...]]]:
 
 class Cache(Generic[V]):
     """A small least-recently-used map, safe across threads. `get_or_build` builds outside the lock: two
-    threads that miss at once both build, the later one's result is kept (the same content either way)."""
+    threads that miss at once both build, the later one's result is kept (the same content either way).
+    `stats` counts hits and misses since start-up (clearing the cache keeps them)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
         self._items: OrderedDict[Hashable, V] = OrderedDict()
         self._lock = threading.Lock()
+        self.stats = {"hits": 0, "misses": 0}
 
     def get_or_build(self, key: Hashable, build: Callable[[], V]) -> V:
         with self._lock:
             hit = self._items.get(key)
             if hit is not None:
                 self._items.move_to_end(key)
+                self.stats["hits"] += 1
                 return hit
         value = build()
         with self._lock:
+            self.stats["misses"] += 1
             self._items[key] = value
             while len(self._items) > self.size:
                 self._items.popitem(last=False)

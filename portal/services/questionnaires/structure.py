@@ -149,10 +149,10 @@ def db_token(session: Session | Connection) -> str:
     databases (tests, benches) never mixes their cached structures."""
     bind = session.engine if isinstance(session, Connection) else session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
-    with _cache_lock:
-        token = _tokens.get(engine)
-        if token is None:
-            token = _tokens[engine] = f"{engine.url!r}#{uuid.uuid4().hex}"
+    token = _tokens.get(engine)  # every survey page asks: no lock once the engine has its token
+    if token is None:
+        with _cache_lock:
+            token = _tokens.setdefault(engine, f"{engine.url!r}#{uuid.uuid4().hex}")
     return token
 
 
